@@ -1,0 +1,149 @@
+import type { Socket } from "node:net";
+import type { SMTPSTREAM } from "../../imnxport/structs.js";
+import { DataEncoder, NulByteError } from "../data/data-encoder.js";
+import type { Session } from "../session/session.js";
+import { READ_CHUNK_BYTES, StreamReadError } from "./message-source.js";
+
+/** How streaming a message body ended. */
+export type PumpOutcome =
+  | { kind: "done" }
+  | { kind: "aborted" }
+  | { kind: "nul"; offset: number }
+  | { kind: "read-failed"; error: StreamReadError };
+
+/**
+ * Streams a message body to the server: reads the source, applies the DATA transparency rules
+ * (CRLF line ends and dot-stuffing, RFC 5321 §4.5.2), writes with back-pressure, and reports
+ * SMTP_SEND_STREAM progress at most once per 64 KiB read and once at the end.
+ */
+export class BodyPump {
+  #aborted = false;
+  #wakeUp: (() => void) | null = null;
+  readonly #encoder = new DataEncoder();
+
+  constructor(
+    private readonly session: Session,
+    private readonly chunks: AsyncIterator<Uint8Array>,
+    private readonly sizeHint: number,
+    private readonly reportProgress: (info: SMTPSTREAM, done: boolean) => void,
+  ) {}
+
+  /** Stop at the next step; a wait for "drain" ends at once. */
+  abort(): void {
+    this.#aborted = true;
+    this.#wakeUp?.();
+  }
+
+  /** Stream the body, starting with `first` when the first chunk was read ahead. */
+  async run(first?: IteratorResult<Uint8Array>): Promise<PumpOutcome> {
+    let bytesRead = 0;
+    let reported = 0;
+    let next = first;
+
+    for (;;) {
+      let step: IteratorResult<Uint8Array>;
+      try {
+        step = next ?? (await this.chunks.next());
+      } catch (error) {
+        return this.#readFailure(error);
+      }
+      next = undefined;
+
+      if (this.#aborted) {
+        return { kind: "aborted" };
+      }
+
+      if (step.done === true) {
+        break;
+      }
+
+      let encoded: Buffer;
+      try {
+        encoded = this.#encoder.encode(step.value);
+      } catch (error) {
+        if (error instanceof NulByteError) {
+          return { kind: "nul", offset: error.offset };
+        }
+
+        throw error;
+      }
+
+      bytesRead += step.value.length;
+      if (!(await this.#write(encoded))) {
+        return { kind: "aborted" };
+      }
+
+      if (bytesRead - reported >= READ_CHUNK_BYTES) {
+        this.reportProgress(this.#progress(bytesRead, reported), false);
+        reported = bytesRead;
+        if (this.#aborted) {
+          return { kind: "aborted" };
+        }
+      }
+    }
+
+    if (!(await this.#write(this.#encoder.finish()))) {
+      return { kind: "aborted" };
+    }
+
+    this.reportProgress(
+      { cbIncrement: bytesRead - reported, cbCurrent: bytesRead, cbTotal: bytesRead },
+      true,
+    );
+    return this.#aborted ? { kind: "aborted" } : { kind: "done" };
+  }
+
+  #progress(current: number, reported: number): SMTPSTREAM {
+    return { cbIncrement: current - reported, cbCurrent: current, cbTotal: this.sizeHint };
+  }
+
+  #readFailure(error: unknown): PumpOutcome {
+    if (this.#aborted) {
+      return { kind: "aborted" };
+    }
+
+    if (error instanceof StreamReadError) {
+      return { kind: "read-failed", error };
+    }
+
+    const detail = error instanceof Error ? error.message : String(error);
+    return { kind: "read-failed", error: new StreamReadError(detail, null) };
+  }
+
+  /** Write and wait for the socket to drain when its buffer is full; false when aborted. */
+  async #write(bytes: Buffer): Promise<boolean> {
+    if (bytes.length === 0) {
+      return !this.#aborted;
+    }
+
+    const socket = this.session.socket;
+    if (socket === null || this.#aborted) {
+      return false;
+    }
+
+    if (this.session.writeRaw(bytes)) {
+      return true;
+    }
+
+    await this.#drained(socket);
+    return !this.#aborted && this.session.socket === socket;
+  }
+
+  /** Wait for "drain" under the dwTimeout deadline (a server that stops reading). */
+  #drained(socket: Socket): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        socket.off("drain", finish);
+        socket.off("close", finish);
+        this.#wakeUp = null;
+        this.session.cancelDeadline();
+        resolve();
+      };
+
+      this.#wakeUp = finish;
+      socket.on("drain", finish);
+      socket.on("close", finish);
+      this.session.armDeadline();
+    });
+  }
+}

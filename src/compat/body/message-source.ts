@@ -1,0 +1,113 @@
+import type { HRESULT } from "../../imnxport/hresults.js";
+import { FAILED } from "../../imnxport/hresults.js";
+import type { IStream, STATSTG } from "../../imnxport/objidl.js";
+import { STATFLAG_NONAME } from "../../imnxport/objidl.js";
+import type { MessageSource } from "../../imnxport/structs.js";
+
+/** Bytes read from an IStream per Read call, and the progress reporting unit. */
+export const READ_CHUNK_BYTES = 64 * 1024;
+
+/** The message stream failed; the message must be abandoned without the final dot. */
+export class StreamReadError extends Error {
+  readonly code = "ERR_MESSAGE_STREAM_READ";
+
+  constructor(
+    message: string,
+    readonly hr: HRESULT | null,
+  ) {
+    super(message);
+    this.name = "StreamReadError";
+  }
+}
+
+/** Whether a value is a COM-shaped IStream rather than a Node stream or async iterable. */
+export function isIStream(source: unknown): source is IStream {
+  return (
+    typeof source === "object" &&
+    source !== null &&
+    typeof (source as IStream).Read === "function" &&
+    typeof (source as IStream).Stat === "function"
+  );
+}
+
+/** Whether a value can be read as a message: an IStream, a Node Readable or an async iterable. */
+export function isMessageSource(source: unknown): source is MessageSource {
+  if (isIStream(source)) {
+    return true;
+  }
+
+  return (
+    typeof source === "object" &&
+    source !== null &&
+    typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+  );
+}
+
+/** The size the source reports, or 0 when it cannot tell (Node streams and iterables). */
+export function statSize(source: MessageSource): number {
+  if (!isIStream(source)) {
+    return 0;
+  }
+
+  const stat: STATSTG = { cbSize: 0 };
+  try {
+    const hr = source.Stat(stat, STATFLAG_NONAME);
+    return FAILED(hr) ? 0 : Math.max(0, Number(stat.cbSize) || 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Read a message source from its current position to its end, in chunks of at most 64 KiB for
+ * an IStream and as produced for a Node stream. Throws StreamReadError when reading fails.
+ */
+export async function* readMessage(source: MessageSource): AsyncGenerator<Uint8Array> {
+  if (isIStream(source)) {
+    yield* readIStream(source);
+    return;
+  }
+
+  try {
+    for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+      yield typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    }
+  } catch (error) {
+    if (error instanceof StreamReadError) {
+      throw error;
+    }
+
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new StreamReadError(`Reading the message stream failed: ${detail}`, null);
+  }
+}
+
+/**
+ * Read an IStream into one reused buffer: each chunk is valid until the next is requested,
+ * which holds because the body pump encodes (and so copies) a chunk before reading on.
+ */
+function* readIStream(stream: IStream): Generator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  for (;;) {
+    const read = { value: 0 };
+    let hr: HRESULT;
+    try {
+      hr = stream.Read(buffer, buffer.length, read);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StreamReadError(`IStream::Read threw: ${detail}`, null);
+    }
+
+    if (FAILED(hr)) {
+      const code = `0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
+      throw new StreamReadError(`IStream::Read failed with ${code}`, hr);
+    }
+
+    const count = Math.min(Math.max(0, read.value | 0), buffer.length);
+    if (count === 0) {
+      return;
+    }
+
+    yield buffer.subarray(0, count);
+  }
+}

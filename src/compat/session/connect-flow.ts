@@ -1,0 +1,259 @@
+import type { Socket } from "node:net";
+import { hostname } from "node:os";
+import {
+  IXP_AUTHORIZED,
+  IXP_CONNECTED,
+  IXP_CONNECTING,
+  IXP_FINDINGHOST,
+  SMTP_BANNER,
+  SMTP_CONNECTED,
+  SMTP_EHLO,
+  SMTP_HELO,
+} from "../../imnxport/enums.js";
+import { IXP_E_CANT_FIND_HOST, IXP_E_FAILED_TO_CONNECT, S_OK } from "../../imnxport/hresults.js";
+import { errorCodeOf, type ResolvedAddress } from "../net/connection.js";
+import { makeResponse, makeResult } from "../results.js";
+import { WSAETIMEDOUT, winsockErrorFor } from "../winsock.js";
+import { checkEhloName, formatAddressLiteral } from "../wire/address.js";
+import { ehlo, helo } from "../wire/commands.js";
+import type { ReplyLine } from "../wire/reply-parser.js";
+import type { Reply, Session } from "./session.js";
+
+/** What Connect decided before the first byte: where to connect and how to greet. */
+export interface ConnectPlan {
+  host: string;
+  port: number;
+  /** EHLO rather than HELO (fAuthenticate, a TLS mode, ISF_QUERYAUTHSUPPORT or ISF_QUERYDSNSUPPORT). */
+  useEhlo: boolean;
+  /** EHLO failures may not fall back to HELO because TLS or AUTH needs EHLO. */
+  ehloRequired: boolean;
+  /** ISF_SMTP_USEIPFORHELO: always greet with the local address literal. */
+  useIpForHelo: boolean;
+  /** A caller-chosen EHLO/HELO name (an extension), already checked. */
+  clientName: string | null;
+}
+
+/** EHLO replies that mean "EHLO not supported" and allow a HELO retry (RFC 5321 §4.1.4). */
+const EHLO_NOT_SUPPORTED = new Set([500, 502, 504]);
+
+/**
+ * Connect's asynchronous part: resolve, try each address, read the greeting, EHLO or HELO,
+ * then report AUTHORIZED, CONNECTED and SMTP_CONNECTED.
+ */
+export class ConnectFlow {
+  #cancelled = false;
+  #ehloLinesSeen = 0;
+  #attempt: Socket | null = null;
+  /** EHLO keywords of the last EHLO reply, uppercase, with their parameters. */
+  readonly capabilities = new Map<string, string>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly plan: ConnectPlan,
+  ) {}
+
+  /** Report IXP_FINDINGHOST (inside Connect) and start resolving. */
+  start(): void {
+    this.session.flowActive = true;
+    this.session.setStatus(IXP_FINDINGHOST);
+    if (this.#cancelled) {
+      return;
+    }
+
+    this.session.network.resolve(this.plan.host).then(
+      (addresses) => this.#tryAddress(addresses, 0, 0),
+      (error: unknown) => this.#failToResolve(error),
+    );
+  }
+
+  /** Abandon the attempt while no socket belongs to the session yet. */
+  cancel(): void {
+    this.#cancelled = true;
+    this.#attempt?.destroy();
+    this.#attempt = null;
+    this.session.cancelDeadline();
+  }
+
+  #failToResolve(error: unknown): void {
+    if (this.#cancelled) {
+      return;
+    }
+
+    const socketError = winsockErrorFor(errorCodeOf(error)) || winsockErrorFor("ENOTFOUND");
+    this.session.failBeforeConnect(
+      IXP_FINDINGHOST,
+      makeResult({ hrResult: IXP_E_CANT_FIND_HOST, dwSocketError: socketError }),
+    );
+  }
+
+  #tryAddress(addresses: ResolvedAddress[], index: number, lastError: number): void {
+    if (this.#cancelled) {
+      return;
+    }
+
+    const address = addresses[index];
+    if (address === undefined) {
+      this.#attempt = null;
+      this.session.failBeforeConnect(
+        IXP_CONNECTING,
+        makeResult({ hrResult: IXP_E_FAILED_TO_CONNECT, dwSocketError: lastError }),
+      );
+      return;
+    }
+
+    this.session.setStatus(IXP_CONNECTING);
+    if (this.#cancelled) {
+      return;
+    }
+
+    const socket = this.session.network.openSocket(address, this.plan.port);
+    this.#attempt = socket;
+    const giveUp = (socketError: number): void => {
+      socket.removeAllListeners();
+      socket.on("error", () => {});
+      socket.destroy();
+      this.session.onDeadline = null;
+      this.session.cancelDeadline();
+      this.#tryAddress(addresses, index + 1, socketError);
+    };
+
+    socket.once("error", (error) => giveUp(winsockErrorFor(errorCodeOf(error))));
+    socket.once("connect", () => {
+      socket.removeAllListeners("error");
+      this.session.onDeadline = null;
+      this.session.cancelDeadline();
+      this.#attempt = null;
+      this.#onConnected(socket);
+    });
+
+    this.session.onDeadline = () => giveUp(WSAETIMEDOUT);
+    this.session.armDeadline();
+  }
+
+  #onConnected(socket: Socket): void {
+    this.session.adopt(socket);
+    this.session.setStatus(IXP_CONNECTED);
+    if (this.session.socket !== socket) {
+      return;
+    }
+
+    this.session.expectReply({ command: SMTP_BANNER, onReply: (reply) => this.#onGreeting(reply) });
+  }
+
+  #onGreeting(reply: Reply): void {
+    if (reply.kind === "failure") {
+      this.session.failWithQuit(makeResult({ hrResult: reply.hr, reply }));
+      return;
+    }
+
+    if (this.plan.useEhlo) {
+      this.#sendEhlo();
+      return;
+    }
+
+    this.#sendHelo();
+  }
+
+  #sendEhlo(): void {
+    this.capabilities.clear();
+    this.#ehloLinesSeen = 0;
+    this.session.writeCommand(
+      ehlo(clientNameFor(this.plan.clientName, this.plan.useIpForHelo, this.session.socket)),
+    );
+    this.session.expectReply({
+      command: SMTP_EHLO,
+      onLine: (line) => this.#recordCapability(line),
+      onReply: (reply) => this.#onEhloReply(reply),
+    });
+  }
+
+  #sendHelo(): void {
+    this.session.writeCommand(
+      helo(clientNameFor(this.plan.clientName, this.plan.useIpForHelo, this.session.socket)),
+    );
+    this.session.expectReply({ command: SMTP_HELO, onReply: (reply) => this.#onHeloReply(reply) });
+  }
+
+  #onEhloReply(reply: Reply): void {
+    if (reply.kind === "success") {
+      this.#finish();
+      return;
+    }
+
+    if (EHLO_NOT_SUPPORTED.has(reply.code) && !this.plan.ehloRequired) {
+      this.capabilities.clear();
+      this.#sendHelo();
+      return;
+    }
+
+    this.session.failWithQuit(makeResult({ hrResult: reply.hr, reply }));
+  }
+
+  #onHeloReply(reply: Reply): void {
+    if (reply.kind === "success") {
+      this.#finish();
+      return;
+    }
+
+    this.session.failWithQuit(makeResult({ hrResult: reply.hr, reply }));
+  }
+
+  /**
+   * Keywords are the first word of each line after the first, matched case-insensitively and
+   * never as substrings (RFC 5321 §4.1.1.1).
+   */
+  #recordCapability(line: ReplyLine): void {
+    this.#ehloLinesSeen += 1;
+    if (line.code !== 250 || this.#ehloLinesSeen === 1) {
+      return;
+    }
+
+    const text = line.text.slice(4).trim();
+    const [keyword = "", ...rest] = text.split(/\s+/);
+    if (keyword !== "") {
+      this.capabilities.set(keyword.toUpperCase(), rest.join(" "));
+    }
+  }
+
+  /** Without authentication the transport still reports AUTHORIZED, then CONNECTED. */
+  #finish(): void {
+    const session = this.session;
+    const socket = session.socket;
+    session.setStatus(IXP_AUTHORIZED);
+    if (session.socket !== socket) {
+      return;
+    }
+
+    session.setStatus(IXP_CONNECTED);
+    if (session.socket !== socket) {
+      return;
+    }
+
+    session.flowActive = false;
+    session.established = true;
+    const result = makeResult({ hrResult: S_OK });
+    session.callbacks.response(makeResponse(SMTP_CONNECTED, true, result, session.transport));
+  }
+}
+
+/**
+ * The EHLO/HELO argument (RFC 5321 §4.1.4): a caller-chosen name, else this machine's name when
+ * it is fully qualified, else the socket's local address as an address literal. OE sent the bare
+ * computer name, which servers that check HELO reject.
+ */
+export function clientNameFor(
+  chosen: string | null,
+  useIpForHelo: boolean,
+  socket: Socket | null,
+): string {
+  if (chosen !== null) {
+    return chosen;
+  }
+
+  const machine = hostname();
+  if (!useIpForHelo && machine.includes(".") && checkEhloName(machine).ok) {
+    return machine;
+  }
+
+  return formatAddressLiteral(socket?.localAddress ?? "127.0.0.1");
+}

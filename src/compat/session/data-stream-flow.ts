@@ -1,0 +1,90 @@
+import { SMTP_DATA, SMTP_DOT } from "../../imnxport/enums.js";
+import { E_INVALIDARG, IXP_E_SOCKET_READ_ERROR } from "../../imnxport/hresults.js";
+import type { MessageSource } from "../../imnxport/structs.js";
+import { BodyPump } from "../body/body-pump.js";
+import { readMessage } from "../body/message-source.js";
+import { makeResult } from "../results.js";
+import { dot } from "../wire/commands.js";
+import { MIN_DOT_TIMEOUT_SECONDS } from "./deadline.js";
+import { progressTotal, streamProgressReporter } from "./message-flow.js";
+import type { Reply, Session } from "./session.js";
+
+/**
+ * SendDataStream: the body step alone, after the caller's CommandDATA got 354. It streams the
+ * body with SMTP_SEND_STREAM progress and then writes the final dot itself; the dot's reply is
+ * reported as SMTP_DOT. A failed read or a NUL byte closes the connection without the dot, so
+ * the server discards the partial message.
+ */
+export async function sendDataStream(
+  session: Session,
+  source: MessageSource,
+  cbSize: number,
+): Promise<void> {
+  const socket = session.socket;
+  const chunks = readMessage(source)[Symbol.asyncIterator]();
+  const pump = new BodyPump(
+    session,
+    chunks,
+    progressTotal(source, cbSize),
+    streamProgressReporter(session),
+  );
+  session.flowActive = true;
+  session.onTeardown = () => pump.abort();
+  session.watchReplies({
+    command: SMTP_DATA,
+    onReply: (reply) => onEarlyReply(session, reply, pump),
+  });
+
+  const outcome = await pump.run();
+  if (session.socket !== socket) {
+    return;
+  }
+
+  session.onTeardown = null;
+  switch (outcome.kind) {
+    case "done":
+      session.stopWatching();
+      session.dataMode = false;
+      session.flowActive = false;
+      session.writeCommand(dot());
+      session.expectReply({
+        command: SMTP_DOT,
+        minTimeoutSeconds: MIN_DOT_TIMEOUT_SECONDS,
+        onReply: (reply) => closeAfter421(session, reply),
+      });
+      return;
+    case "nul":
+      session.fail(
+        makeResult({
+          hrResult: E_INVALIDARG,
+          pszProblem: `NUL byte in message at offset ${outcome.offset}`,
+        }),
+      );
+      return;
+    case "read-failed":
+      session.fail(
+        makeResult({ hrResult: IXP_E_SOCKET_READ_ERROR, pszProblem: outcome.error.message }),
+      );
+      return;
+    case "aborted":
+      return;
+  }
+}
+
+/** A reply during the body: the server still reads data, so the connection cannot go on. */
+function onEarlyReply(session: Session, reply: Reply, pump: BodyPump): void {
+  pump.abort();
+  if (reply.kind === "success") {
+    session.protocolError(reply.text, reply.code);
+    return;
+  }
+
+  session.drop();
+}
+
+/** After a reply to a single command: RFC 5321 §3.8 says a 421 closes the connection. */
+export function closeAfter421(session: Session, reply: Reply): void {
+  if (reply.code === 421) {
+    session.drop();
+  }
+}

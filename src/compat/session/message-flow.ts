@@ -1,0 +1,274 @@
+import {
+  SMTP_DATA,
+  SMTP_DOT,
+  SMTP_MAIL,
+  SMTP_RCPT,
+  SMTP_RSET,
+  SMTP_SEND_MESSAGE,
+  SMTP_SEND_STREAM,
+} from "../../imnxport/enums.js";
+import {
+  E_INVALIDARG,
+  type HRESULT,
+  IXP_E_SMTP_421_NOT_AVAILABLE,
+  IXP_E_SMTP_REJECTED_RECIPIENTS,
+  IXP_E_SMTP_REJECTED_SENDER,
+  IXP_E_SOCKET_READ_ERROR,
+  S_OK,
+} from "../../imnxport/hresults.js";
+import type { IXPRESULT, MessageSource, SMTPSTREAM } from "../../imnxport/structs.js";
+import { BodyPump } from "../body/body-pump.js";
+import { readMessage, statSize } from "../body/message-source.js";
+import { makeResponse, makeResult } from "../results.js";
+import { data, dot, mailFrom, rcptTo, rset } from "../wire/commands.js";
+import { MIN_DOT_TIMEOUT_SECONDS } from "./deadline.js";
+import type { Reply, Session } from "./session.js";
+
+/** One message as SendMessage received it, after the addresses passed their checks. */
+export interface Envelope {
+  from: string;
+  recipients: string[];
+  source: MessageSource;
+  cbSize: number;
+}
+
+/** Report the body's progress as SMTP_SEND_STREAM responses. */
+export function streamProgressReporter(
+  session: Session,
+): (info: SMTPSTREAM, done: boolean) => void {
+  return (info, done) => {
+    const result = makeResult({ hrResult: S_OK });
+    session.callbacks.response(
+      makeResponse(SMTP_SEND_STREAM, done, result, session.transport, info),
+    );
+  };
+}
+
+/** Bytes to report as the message size: cbSize when given, else the stream's own size. */
+export function progressTotal(source: MessageSource, cbSize: number): number {
+  return cbSize > 0 ? cbSize : statSize(source);
+}
+
+/**
+ * SendMessage: MAIL, one RCPT per recipient, DATA, the body, the final dot, then
+ * SMTP_SEND_MESSAGE. A rejected step gets RSET so the connection can carry the next message,
+ * and SMTP_SEND_MESSAGE carries the stage's result (0x800CCC78 at MAIL, 0x800CCC79 at RCPT, the
+ * reply's own HRESULT at DATA and after the dot).
+ */
+export class MessageFlow {
+  #nextRecipient = 0;
+  #pump: BodyPump | null = null;
+  readonly #chunks: AsyncIterator<Uint8Array>;
+  /** The first chunk, read while MAIL and RCPT are in flight so a NUL byte stops the message before DATA. */
+  readonly #firstChunk: Promise<IteratorResult<Uint8Array> | Error>;
+
+  constructor(
+    private readonly session: Session,
+    private readonly envelope: Envelope,
+  ) {
+    this.#chunks = readMessage(envelope.source)[Symbol.asyncIterator]();
+    this.#firstChunk = this.#chunks
+      .next()
+      .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  }
+
+  /** Write MAIL FROM; the rest follows on the replies. */
+  start(): void {
+    this.session.flowActive = true;
+    this.session.onTeardown = () => this.#pump?.abort();
+    this.session.writeCommand(mailFrom(this.envelope.from));
+    this.session.expectReply({ command: SMTP_MAIL, onReply: (reply) => this.#onMailReply(reply) });
+  }
+
+  #onMailReply(reply: Reply): void {
+    if (reply.kind === "failure") {
+      this.#reject(reply, IXP_E_SMTP_REJECTED_SENDER, null);
+      return;
+    }
+
+    this.#sendNextRecipient();
+  }
+
+  #sendNextRecipient(): void {
+    const recipient = this.envelope.recipients[this.#nextRecipient];
+    if (recipient === undefined) {
+      void this.#sendData();
+      return;
+    }
+
+    this.#nextRecipient += 1;
+    this.session.writeCommand(rcptTo(recipient));
+    this.session.expectReply({
+      command: SMTP_RCPT,
+      onReply: (reply) => this.#onRcptReply(reply, recipient),
+    });
+  }
+
+  #onRcptReply(reply: Reply, recipient: string): void {
+    if (reply.kind === "failure") {
+      this.#reject(reply, IXP_E_SMTP_REJECTED_RECIPIENTS, recipient);
+      return;
+    }
+
+    this.#sendNextRecipient();
+  }
+
+  async #sendData(): Promise<void> {
+    const socket = this.session.socket;
+    const first = await this.#firstChunk;
+    if (this.session.socket !== socket || socket === null) {
+      return;
+    }
+
+    const nulOffset = first instanceof Error ? -1 : firstNulOffset(first);
+    if (first instanceof Error) {
+      this.#resetThenFinish(
+        makeResult({ hrResult: IXP_E_SOCKET_READ_ERROR, pszProblem: first.message }),
+      );
+      return;
+    }
+
+    if (nulOffset >= 0) {
+      this.#resetThenFinish(
+        makeResult({ hrResult: E_INVALIDARG, pszProblem: nulProblem(nulOffset) }),
+      );
+      return;
+    }
+
+    this.session.writeCommand(data());
+    this.session.expectReply({
+      command: SMTP_DATA,
+      onReply: (reply) => this.#onDataReply(reply, first),
+    });
+  }
+
+  #onDataReply(reply: Reply, first: IteratorResult<Uint8Array>): void {
+    if (reply.kind === "failure") {
+      this.#reject(reply, reply.hr, null);
+      return;
+    }
+
+    void this.#streamBody(first);
+  }
+
+  async #streamBody(first: IteratorResult<Uint8Array>): Promise<void> {
+    const session = this.session;
+    const socket = session.socket;
+    const total = progressTotal(this.envelope.source, this.envelope.cbSize);
+    const pump = new BodyPump(session, this.#chunks, total, streamProgressReporter(session));
+    this.#pump = pump;
+    session.dataMode = true;
+    session.watchReplies({
+      command: SMTP_DATA,
+      onReply: (reply) => this.#onEarlyReply(reply, pump),
+    });
+
+    const outcome = await pump.run(first);
+    if (session.socket !== socket) {
+      return;
+    }
+
+    switch (outcome.kind) {
+      case "done":
+        session.stopWatching();
+        session.dataMode = false;
+        session.writeCommand(dot());
+        session.expectReply({
+          command: SMTP_DOT,
+          minTimeoutSeconds: MIN_DOT_TIMEOUT_SECONDS,
+          onReply: (reply) => this.#onDotReply(reply),
+        });
+        return;
+      case "nul":
+        session.fail(
+          makeResult({ hrResult: E_INVALIDARG, pszProblem: nulProblem(outcome.offset) }),
+        );
+        return;
+      case "read-failed":
+        session.fail(
+          makeResult({ hrResult: IXP_E_SOCKET_READ_ERROR, pszProblem: outcome.error.message }),
+        );
+        return;
+      case "aborted":
+        return;
+    }
+  }
+
+  /**
+   * A reply that came while the body was still being written (RFC 5321 §3.8). The server is
+   * still reading message data, so no RSET can follow: the connection is closed.
+   */
+  #onEarlyReply(reply: Reply, pump: BodyPump): void {
+    pump.abort();
+    if (reply.kind === "success") {
+      this.session.protocolError(reply.text, reply.code);
+      return;
+    }
+
+    if (reply.code === 421) {
+      this.#fail421(reply);
+      return;
+    }
+
+    this.session.detach();
+    this.#finish(makeResult({ hrResult: reply.hr, reply }));
+    this.session.reportDisconnected();
+  }
+
+  #onDotReply(reply: Reply): void {
+    if (reply.kind === "failure") {
+      this.#reject(reply, reply.hr, null);
+      return;
+    }
+
+    this.#finish(makeResult({ hrResult: S_OK, reply }));
+  }
+
+  #reject(reply: Reply, hrResult: HRESULT, problem: string | null): void {
+    if (reply.code === 421) {
+      this.#fail421(reply);
+      return;
+    }
+
+    this.#resetThenFinish(makeResult({ hrResult, reply, pszProblem: problem }));
+  }
+
+  /** RFC 5321 §3.8: a 421 ends the session, so the message ends with OnError, not a result. */
+  #fail421(reply: Reply): void {
+    this.session.fail(makeResult({ hrResult: IXP_E_SMTP_421_NOT_AVAILABLE, reply }));
+  }
+
+  #resetThenFinish(result: IXPRESULT): void {
+    this.session.writeCommand(rset());
+    this.session.expectReply({
+      command: SMTP_RSET,
+      onReply: (reply) => {
+        if (reply.code !== 421) {
+          this.#finish(result);
+          return;
+        }
+
+        this.session.closing = true;
+        this.#finish(result);
+        this.session.drop();
+      },
+    });
+  }
+
+  /** Deliver SMTP_SEND_MESSAGE with the transport already idle, so the callback may send again. */
+  #finish(result: IXPRESULT): void {
+    this.session.flowActive = false;
+    this.session.onTeardown = null;
+    this.session.callbacks.response(
+      makeResponse(SMTP_SEND_MESSAGE, true, result, this.session.transport),
+    );
+  }
+}
+
+function firstNulOffset(first: IteratorResult<Uint8Array>): number {
+  return first.done === true ? -1 : first.value.indexOf(0);
+}
+
+function nulProblem(offset: number): string {
+  return `NUL byte in message at offset ${offset}`;
+}

@@ -1,0 +1,442 @@
+import type { Socket } from "node:net";
+import {
+  IXP_DISCONNECTED,
+  type IXPSTATUS,
+  SMTP_NONE,
+  type SMTPCOMMAND,
+} from "../../imnxport/enums.js";
+import {
+  type HRESULT,
+  IXP_E_CONNECTION_DROPPED,
+  IXP_E_SMTP_421_NOT_AVAILABLE,
+  IXP_E_SMTP_UNKNOWN_RESPONSE_CODE,
+  IXP_E_TIMEOUT,
+} from "../../imnxport/hresults.js";
+import type { ISMTPTransport } from "../../imnxport/interfaces.js";
+import type { IXPRESULT } from "../../imnxport/structs.js";
+import type { CallbackDispatcher } from "../callback-dispatcher.js";
+import type { NetworkSeam } from "../net/connection.js";
+import { errorCodeOf } from "../net/connection.js";
+import { makeResponse, makeResult, type ReplyFacts } from "../results.js";
+import { WSAECONNRESET, winsockErrorFor } from "../winsock.js";
+import { ProtocolError } from "../wire/errors.js";
+import { classifyReply, hresultForReply } from "../wire/reply-codes.js";
+import { type ReplyLine, ReplyParser } from "../wire/reply-parser.js";
+import { DEFAULT_TIMEOUT_SECONDS, Deadline } from "./deadline.js";
+
+/** Classify a reply for its command; a 421 may answer any command (RFC 5321 §3.8). */
+function replyKind(code: number, command: SMTPCOMMAND): "success" | "failure" | "unexpected" {
+  if (code === 421) {
+    return "failure";
+  }
+
+  if (command === SMTP_NONE) {
+    return code >= 400 ? "failure" : "success";
+  }
+
+  return classifyReply(code, command);
+}
+
+/** A complete reply as the flow that sent the command sees it. */
+export interface Reply extends ReplyFacts {
+  kind: "success" | "failure";
+}
+
+/** What the session does with the reply to the command just written. */
+export interface ReplyExpectation {
+  /** Command named in each OnResponse. */
+  command: SMTPCOMMAND;
+  /** False for replies that are logged through OnCommand but get no OnResponse. */
+  report?: boolean;
+  /** Seconds to wait at least, whatever dwTimeout says. */
+  minTimeoutSeconds?: number;
+  /** Give up at the deadline without asking OnTimeout (the courtesy QUIT after an error). */
+  quietTimeout?: boolean;
+  /**
+   * Called with the complete reply before the OnResponse of its last line, so state the
+   * callback relies on (DATA's data mode) is already set when it runs.
+   */
+  beforeResponse?(reply: Reply): void;
+  /** Called after each line's OnResponse, before `onReply` for the last one. */
+  onLine?(line: ReplyLine): void;
+  /** Called after the OnResponse of the reply's last line. */
+  onReply(reply: Reply): void;
+}
+
+/**
+ * The connection-level state machine shared by the connect, message and single-command flows:
+ * one socket, the reply parser, the reply awaited, its deadline, and the status reported.
+ *
+ * Every reply line is reported as OnCommand(CMD_RESP) and OnResponse with fDone on the last
+ * line. A reply nobody awaited, a malformed reply, a loss of the connection and an expired
+ * deadline all end here, each with exactly one OnError and then IXP_DISCONNECTED.
+ */
+export class Session {
+  status: IXPSTATUS = IXP_DISCONNECTED;
+  timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+  /** A flow (connect, message) that keeps the transport busy between replies. */
+  flowActive = false;
+  /** The server is reading message data: only the body and the final dot may follow. */
+  dataMode = false;
+  /** QUIT was sent, so a close is expected rather than a loss. */
+  quitting = false;
+  /** Set when the transport itself is closing; new commands are refused. */
+  closing = false;
+  /** Connect delivered SMTP_CONNECTED on this connection. */
+  established = false;
+  lastReply: ReplyFacts | null = null;
+  /** Called whenever the connection ends, so flows can stop their own work. */
+  onTeardown: (() => void) | null = null;
+
+  #socket: Socket | null = null;
+  #parser = new ReplyParser();
+  #pending: ReplyExpectation | null = null;
+  #serverSpokeEarly = false;
+  #socketError = 0;
+  readonly #deadline: Deadline;
+
+  constructor(
+    readonly transport: ISMTPTransport,
+    readonly callbacks: CallbackDispatcher,
+    readonly network: NetworkSeam,
+  ) {
+    this.#deadline = new Deadline(
+      (box) => this.callbacks.timeout(box),
+      () => this.#onDeadlineExpired(),
+    );
+  }
+
+  get socket(): Socket | null {
+    return this.#socket;
+  }
+
+  get awaitingReply(): boolean {
+    return this.#pending !== null;
+  }
+
+  get busy(): boolean {
+    return this.#pending !== null || this.flowActive;
+  }
+
+  /** True from the TCP connect until the connection ends. */
+  get connected(): boolean {
+    return this.#socket !== null;
+  }
+
+  setStatus(status: IXPSTATUS): void {
+    this.status = status;
+    this.callbacks.status(status);
+  }
+
+  /** Take over a connected socket and start reading replies from it. */
+  adopt(socket: Socket): void {
+    this.#socket = socket;
+    this.#parser = new ReplyParser();
+    this.#socketError = 0;
+    this.#serverSpokeEarly = false;
+    this.lastReply = null;
+    this.quitting = false;
+    this.closing = false;
+    this.dataMode = false;
+    this.established = false;
+
+    socket.on("data", (chunk: Buffer) => this.#onData(socket, chunk));
+    socket.on("error", (error: Error) => this.#onSocketError(socket, error));
+    socket.on("close", () => this.#onClose(socket));
+  }
+
+  /** Write a command line; `logged` replaces the line in OnCommand when it carries a secret. */
+  writeCommand(line: string, logged: string = line): void {
+    if (this.#parser.bufferedBytes > 0) {
+      this.#serverSpokeEarly = true;
+    }
+
+    this.callbacks.sent(logged);
+    this.writeRaw(Buffer.from(line, "utf8"));
+  }
+
+  /** Write bytes; returns false when the socket buffer is full (wait for "drain"). */
+  writeRaw(bytes: Uint8Array): boolean {
+    const socket = this.#socket;
+    if (socket === null || socket.destroyed) {
+      return true;
+    }
+
+    return socket.write(bytes);
+  }
+
+  /** Await the reply to the command just written, under the dwTimeout deadline. */
+  expectReply(expectation: ReplyExpectation): void {
+    this.#pending = expectation;
+    const seconds = Math.max(this.timeoutSeconds, expectation.minTimeoutSeconds ?? 0);
+    this.#deadline.arm(seconds, expectation.quietTimeout !== true);
+  }
+
+  /**
+   * Route replies to `expectation` without a reply deadline: a server may answer while the
+   * message body is still being written (RFC 5321 §3.8), and the body has its own write deadline.
+   */
+  watchReplies(expectation: ReplyExpectation): void {
+    this.#pending = expectation;
+  }
+
+  /** Stop routing replies to the current expectation (the body ended and the dot follows). */
+  stopWatching(): void {
+    this.#pending = null;
+  }
+
+  /** Start a deadline for work other than a reply (a connect, a write the server does not drain). */
+  armDeadline(seconds: number = this.timeoutSeconds): void {
+    this.#deadline.arm(seconds);
+  }
+
+  cancelDeadline(): void {
+    this.#deadline.cancel();
+  }
+
+  /** Deadline expiry outside a reply wait; flows that arm the deadline themselves set this. */
+  onDeadline: (() => void) | null = null;
+
+  /** Report a fatal error, close the connection and report IXP_DISCONNECTED. */
+  fail(result: IXPRESULT): void {
+    const status = this.status;
+    const socket = this.#socket;
+    this.#teardown();
+    socket?.destroy();
+    this.callbacks.error(status, result);
+    this.#finishDisconnect();
+  }
+
+  /**
+   * Report a fatal server reply, then send QUIT as a courtesy and close once the server
+   * answers or closes. The QUIT reply is logged through OnCommand only.
+   */
+  failWithQuit(result: IXPRESULT): void {
+    const socket = this.#socket;
+    if (socket === null || socket.destroyed || !socket.writable) {
+      this.fail(result);
+      return;
+    }
+
+    this.flowActive = false;
+    this.dataMode = false;
+    this.closing = true;
+    this.callbacks.error(this.status, result);
+    if (this.#socket !== socket) {
+      return;
+    }
+
+    this.quitting = true;
+    this.writeCommand("QUIT\r\n");
+    this.expectReply({
+      command: SMTP_NONE,
+      report: false,
+      quietTimeout: true,
+      onReply: () => this.drop(),
+    });
+  }
+
+  /** Close the connection now without OnError and report IXP_DISCONNECTED. */
+  drop(): void {
+    if (this.status === IXP_DISCONNECTED) {
+      return;
+    }
+
+    const socket = this.#socket;
+    this.#teardown();
+    socket?.destroy();
+    this.#finishDisconnect();
+  }
+
+  /**
+   * Close the connection without any callback. The caller reports what happened and then
+   * calls `reportDisconnected`.
+   */
+  detach(): void {
+    const socket = this.#socket;
+    this.#teardown();
+    socket?.destroy();
+  }
+
+  reportDisconnected(): void {
+    this.#finishDisconnect();
+  }
+
+  /** The connection attempt never produced a socket; report the failure and IXP_DISCONNECTED. */
+  failBeforeConnect(status: IXPSTATUS, result: IXPRESULT): void {
+    this.#teardown();
+    this.callbacks.error(status, result);
+    this.#finishDisconnect();
+  }
+
+  protocolError(text: string | null, code = 0): void {
+    this.fail(
+      makeResult({
+        hrResult: IXP_E_SMTP_UNKNOWN_RESPONSE_CODE,
+        reply: text === null ? null : { text, code, hr: IXP_E_SMTP_UNKNOWN_RESPONSE_CODE },
+      }),
+    );
+  }
+
+  /** The result for a lost connection: the socket error and the last reply read, if any. */
+  droppedResult(): IXPRESULT {
+    return makeResult({
+      hrResult: IXP_E_CONNECTION_DROPPED,
+      reply: this.lastReply,
+      dwSocketError: this.#socketError,
+    });
+  }
+
+  #onData(socket: Socket, chunk: Buffer): void {
+    if (socket !== this.#socket) {
+      return;
+    }
+
+    this.#parser.push(chunk);
+    this.#drainLines(socket);
+  }
+
+  #drainLines(socket: Socket): void {
+    while (socket === this.#socket) {
+      const early = this.#serverSpokeEarly;
+      let line: ReplyLine | null;
+      try {
+        line = this.#parser.next();
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) {
+          throw error;
+        }
+
+        this.callbacks.received(error.line ?? "", IXP_E_SMTP_UNKNOWN_RESPONSE_CODE);
+        this.protocolError(error.line);
+        return;
+      }
+
+      if (line === null) {
+        return;
+      }
+
+      if (line.isLast) {
+        this.#serverSpokeEarly = false;
+      }
+
+      this.#handleLine(line, early);
+    }
+  }
+
+  #handleLine(line: ReplyLine, early: boolean): void {
+    const pending = this.#pending;
+    if (pending === null || (early && line.code !== 421)) {
+      this.#handleUnsolicited(line);
+      return;
+    }
+
+    const hr = hresultForReply(line.code, pending.command);
+    const facts: ReplyFacts = { text: line.text, code: line.code, hr };
+    const kind = replyKind(line.code, pending.command);
+    this.lastReply = facts;
+    this.callbacks.received(line.text, hr);
+    if (kind === "unexpected") {
+      this.protocolError(line.text, line.code);
+      return;
+    }
+
+    if (line.isLast) {
+      this.#pending = null;
+      this.#deadline.cancel();
+      this.closing ||= line.code === 421;
+      pending.beforeResponse?.({ ...facts, kind });
+    }
+
+    const socket = this.#socket;
+    if (pending.report !== false) {
+      const result = makeResult({ hrResult: hr, reply: facts });
+      this.callbacks.response(makeResponse(pending.command, line.isLast, result, this.transport));
+    }
+
+    if (socket !== this.#socket) {
+      return;
+    }
+
+    pending.onLine?.(line);
+    if (line.isLast && socket === this.#socket) {
+      pending.onReply({ ...facts, kind });
+    }
+  }
+
+  /** A reply that no command elicited: a 421 closes the session, anything else is a protocol error. */
+  #handleUnsolicited(line: ReplyLine): void {
+    const hr = hresultForReply(line.code, SMTP_NONE);
+    this.lastReply = { text: line.text, code: line.code, hr };
+    this.callbacks.received(line.text, hr);
+    if (line.code !== 421) {
+      this.protocolError(line.text, line.code);
+      return;
+    }
+
+    if (!line.isLast) {
+      this.#pending = { command: SMTP_NONE, report: false, onReply: () => this.#fail421() };
+      return;
+    }
+
+    this.#fail421();
+  }
+
+  #fail421(): void {
+    this.fail(makeResult({ hrResult: IXP_E_SMTP_421_NOT_AVAILABLE, reply: this.lastReply }));
+  }
+
+  #onSocketError(socket: Socket, error: Error): void {
+    if (socket !== this.#socket) {
+      return;
+    }
+
+    const code = errorCodeOf(error);
+    this.#socketError = code === "EPIPE" ? WSAECONNRESET : winsockErrorFor(code);
+  }
+
+  #onClose(socket: Socket): void {
+    if (socket !== this.#socket) {
+      return;
+    }
+
+    const active = this.busy || this.dataMode;
+    if (this.quitting || !active) {
+      this.drop();
+      return;
+    }
+
+    this.fail(this.droppedResult());
+  }
+
+  #onDeadlineExpired(): void {
+    if (this.onDeadline !== null && this.#pending === null) {
+      this.onDeadline();
+      return;
+    }
+
+    if (this.quitting) {
+      this.drop();
+      return;
+    }
+
+    this.fail(makeResult({ hrResult: IXP_E_TIMEOUT, reply: this.lastReply }));
+  }
+
+  #teardown(): void {
+    this.#deadline.cancel();
+    this.#pending = null;
+    this.#socket = null;
+    this.flowActive = false;
+    this.dataMode = false;
+    this.quitting = false;
+    this.closing = false;
+    this.established = false;
+    this.onDeadline = null;
+    this.onTeardown?.();
+  }
+
+  #finishDisconnect(): void {
+    this.setStatus(IXP_DISCONNECTED);
+  }
+}

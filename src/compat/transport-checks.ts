@@ -1,0 +1,104 @@
+import { ADDR_FROM, ADDR_TOFROM_MASK } from "../imnxport/index.js";
+import type { INETSERVER, SMTPMESSAGE } from "../imnxport/structs.js";
+import { isMessageSource } from "./body/message-source.js";
+import { checkMailbox, checkReversePath } from "./wire/address.js";
+
+/** The checked envelope of an SMTPMESSAGE, or the HRESULT-worthy reason it was refused. */
+export type EnvelopeCheck =
+  | { ok: true; from: string; recipients: string[] }
+  | { ok: false; problem: "invalid-address" | "no-sender" | "no-recipients"; detail: string };
+
+/** Whether a host name or address string has a control character, a space, `/`, `\\` or `@`. */
+function hasForbiddenHostCharacter(name: string): boolean {
+  for (let index = 0; index < name.length; index += 1) {
+    const code = name.charCodeAt(index);
+    if (code <= 0x20 || code === 0x7f || code === 0x2f || code === 0x5c || code === 0x40) {
+      return true;
+    }
+  }
+
+  return false;
+}
+
+/** Whether Connect may use this server description; the caller returns E_INVALIDARG if not. */
+export function isUsableServer(server: unknown): server is INETSERVER {
+  if (typeof server !== "object" || server === null) {
+    return false;
+  }
+
+  const candidate = server as Partial<INETSERVER>;
+  const name = candidate.szServerName;
+  if (typeof name !== "string" || name.length === 0 || name.length > 255) {
+    return false;
+  }
+
+  if (hasForbiddenHostCharacter(name)) {
+    return false;
+  }
+
+  return isDword(candidate.dwPort ?? 0, 65535) && isDword(candidate.dwTimeout ?? 0, 0xffffffff);
+}
+
+function isDword(value: unknown, max: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max;
+}
+
+/** A BOOL as the IDL passes it: true/false, or 0/1 from code ported from C. */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 1;
+}
+
+/** Whether SendMessage received a message whose shape it can read; E_INVALIDARG if not. */
+export function isUsableMessage(message: unknown): message is SMTPMESSAGE {
+  if (typeof message !== "object" || message === null) {
+    return false;
+  }
+
+  const candidate = message as Partial<SMTPMESSAGE>;
+  const list = candidate.rAddressList;
+  if (!isMessageSource(candidate.pstmMsg) || typeof list !== "object" || list === null) {
+    return false;
+  }
+
+  if (!Array.isArray(list.prgAddress) || !isDword(list.cAddress, list.prgAddress.length)) {
+    return false;
+  }
+
+  return isDword(candidate.cbSize ?? 0, 0xffffffff);
+}
+
+/**
+ * Check the sender and recipients of a message. The last ADDR_FROM entry is the sender, as in
+ * Wine; every address must pass the envelope checks before a byte is written.
+ */
+export function checkEnvelope(message: SMTPMESSAGE): EnvelopeCheck {
+  const entries = message.rAddressList.prgAddress.slice(0, message.rAddressList.cAddress);
+  let from: string | null = null;
+  const recipients: string[] = [];
+
+  for (const [index, entry] of entries.entries()) {
+    const isSender = ((entry?.addrtype ?? -1) & ADDR_TOFROM_MASK) === ADDR_FROM;
+    const email = typeof entry?.szEmail === "string" ? entry.szEmail : null;
+    const check = email === null ? null : isSender ? checkReversePath(email) : checkMailbox(email);
+    if (check === null || !check.ok) {
+      const reason = check === null ? "szEmail is not a string" : check.reason;
+      return { ok: false, problem: "invalid-address", detail: `address ${index}: ${reason}` };
+    }
+
+    if (isSender) {
+      from = check.mailbox;
+    } else {
+      recipients.push(check.mailbox);
+    }
+  }
+
+  if (from === null) {
+    return { ok: false, problem: "no-sender", detail: "no ADDR_FROM entry" };
+  }
+
+  if (recipients.length === 0) {
+    return { ok: false, problem: "no-recipients", detail: "no ADDR_TO entry" };
+  }
+
+  return { ok: true, from, recipients };
+}

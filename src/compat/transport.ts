@@ -1,0 +1,490 @@
+import {
+  ISF_QUERYAUTHSUPPORT,
+  ISF_QUERYDSNSUPPORT,
+  ISF_SMTP_USEIPFORHELO,
+  ISF_SSLONSAMEPORT,
+} from "../imnxport/constants.js";
+import {
+  IXP_DISCONNECTED,
+  IXP_DISCONNECTING,
+  IXP_IS_AUTHENTICATED,
+  IXP_IS_BUSY,
+  IXP_IS_CONNECTED,
+  IXP_IS_READY,
+  IXP_SMTP,
+  type IXPISSTATE,
+  type IXPSTATUS,
+  type IXPTYPE,
+  SMTP_DATA,
+  SMTP_DOT,
+  SMTP_EHLO,
+  SMTP_HELO,
+  SMTP_MAIL,
+  SMTP_QUIT,
+  SMTP_RCPT,
+  SMTP_RSET,
+  type SMTPCOMMAND,
+} from "../imnxport/enums.js";
+import {
+  E_INVALIDARG,
+  E_NOTIMPL,
+  type HRESULT,
+  IXP_E_ALREADY_CONNECTED,
+  IXP_E_BUSY,
+  IXP_E_INVALID_ADDRESS_LIST,
+  IXP_E_INVALID_STATE,
+  IXP_E_NOT_CONNECTED,
+  IXP_E_NOT_INIT,
+  IXP_E_SMTP_NO_RECIPIENTS,
+  IXP_E_SMTP_NO_SENDER,
+  S_FALSE,
+  S_OK,
+} from "../imnxport/hresults.js";
+import type { ISMTPCallback, ISMTPTransport2 } from "../imnxport/interfaces.js";
+import type { INETSERVER, MessageSource, SMTPMESSAGE, SMTPMESSAGE2 } from "../imnxport/structs.js";
+import { isMessageSource } from "./body/message-source.js";
+import { CallbackDispatcher } from "./callback-dispatcher.js";
+import { type NetworkSeam, systemNetwork } from "./net/connection.js";
+import { ConnectFlow, clientNameFor } from "./session/connect-flow.js";
+import { closeAfter421, sendDataStream } from "./session/data-stream-flow.js";
+import { DEFAULT_TIMEOUT_SECONDS } from "./session/deadline.js";
+import { MessageFlow } from "./session/message-flow.js";
+import { type Reply, Session } from "./session/session.js";
+import { checkEnvelope, isTrue, isUsableMessage, isUsableServer } from "./transport-checks.js";
+import { checkEhloName, checkMailbox, checkReversePath } from "./wire/address.js";
+import {
+  data,
+  dot,
+  dsnNotifyParam,
+  ehlo,
+  helo,
+  mailFrom,
+  quit,
+  rcptTo,
+  rset,
+} from "./wire/commands.js";
+
+/** Options of this package that the IDL has no place for. */
+export interface TransportOptions {
+  /**
+   * The name sent with EHLO and HELO. By default the machine's host name when it is fully
+   * qualified, else the local address literal (RFC 5321 §4.1.4).
+   */
+  clientName?: string;
+  /** How host names are resolved and sockets opened; replaced by tests and custom resolvers. */
+  network?: Partial<NetworkSeam>;
+}
+
+/**
+ * The SMTP transport: Outlook Express's ISMTPTransport2 on Node sockets.
+ *
+ * Every method returns its HRESULT at once; replies arrive later on the event loop through the
+ * ISMTPCallback given to InitNew, in the order inetcomm.dll delivered them.
+ */
+export class SMTPTransport implements ISMTPTransport2 {
+  readonly #callbacks = new CallbackDispatcher(this);
+  readonly #session: Session;
+  readonly #clientName: string | null;
+  #initialized = false;
+  #server: INETSERVER | null = null;
+  #connectFlow: ConnectFlow | null = null;
+
+  constructor(options: TransportOptions = {}) {
+    const network: NetworkSeam = { ...systemNetwork, ...options.network };
+    this.#session = new Session(this, this.#callbacks, network);
+    if (options.clientName !== undefined) {
+      const check = checkEhloName(options.clientName);
+      if (!check.ok) {
+        throw new TypeError(
+          `Invalid clientName ${JSON.stringify(options.clientName)}: ${check.reason}`,
+        );
+      }
+      this.#clientName = check.name;
+    } else {
+      this.#clientName = null;
+    }
+  }
+
+  // IInternetTransport
+
+  GetServerInfo(pInetServer: INETSERVER): HRESULT {
+    if (typeof pInetServer !== "object" || pInetServer === null) {
+      return E_INVALIDARG;
+    }
+
+    if (this.#server === null) {
+      return IXP_E_NOT_CONNECTED;
+    }
+
+    Object.assign(pInetServer, this.#server, { szPassword: "" });
+    return S_OK;
+  }
+
+  GetIXPType(): IXPTYPE {
+    return IXP_SMTP;
+  }
+
+  IsState(isstate: IXPISSTATE): HRESULT {
+    const session = this.#session;
+    switch (isstate) {
+      case IXP_IS_CONNECTED:
+        return session.connected ? S_OK : S_FALSE;
+      case IXP_IS_BUSY:
+        return session.busy || session.dataMode ? S_OK : S_FALSE;
+      case IXP_IS_READY:
+        return this.#commandState() === S_OK ? S_OK : S_FALSE;
+      case IXP_IS_AUTHENTICATED:
+        return S_FALSE;
+      default:
+        return E_INVALIDARG;
+    }
+  }
+
+  InetServerFromAccount(_pAccount: unknown, _pInetServer: INETSERVER): HRESULT {
+    return E_NOTIMPL;
+  }
+
+  Connect(
+    pInetServer: INETSERVER,
+    fAuthenticate: boolean | 0 | 1,
+    fCommandLogging: boolean | 0 | 1,
+  ): HRESULT {
+    if (!isUsableServer(pInetServer)) {
+      return E_INVALIDARG;
+    }
+
+    if (!this.#initialized) {
+      return IXP_E_NOT_INIT;
+    }
+
+    if (this.#session.status !== IXP_DISCONNECTED) {
+      return IXP_E_ALREADY_CONNECTED;
+    }
+
+    // NOTE: TLS and authentication are not implemented yet; refusing is safer than silently
+    // connecting in plaintext or without the credentials the caller asked to use.
+    const wantsTls = isTrue(pInetServer.fSSL) || (pInetServer.dwFlags & ISF_SSLONSAMEPORT) !== 0;
+    if (wantsTls || isTrue(fAuthenticate)) {
+      return E_NOTIMPL;
+    }
+
+    const server: INETSERVER = { ...pInetServer };
+    this.#server = server;
+    this.#session.timeoutSeconds =
+      server.dwTimeout > 0 ? server.dwTimeout : DEFAULT_TIMEOUT_SECONDS;
+    this.#callbacks.setCommandLogging(isTrue(fCommandLogging));
+
+    const flags = server.dwFlags;
+    const flow = new ConnectFlow(this.#session, {
+      host: server.szServerName,
+      port: server.dwPort > 0 ? server.dwPort : 25,
+      useEhlo: (flags & (ISF_QUERYAUTHSUPPORT | ISF_QUERYDSNSUPPORT)) !== 0,
+      ehloRequired: false,
+      useIpForHelo: (flags & ISF_SMTP_USEIPFORHELO) !== 0,
+      clientName: this.#clientName,
+    });
+    this.#connectFlow = flow;
+    flow.start();
+    return S_OK;
+  }
+
+  HandsOffCallback(): HRESULT {
+    return this.#callbacks.release() ? S_OK : S_FALSE;
+  }
+
+  Disconnect(): HRESULT {
+    if (!this.#initialized) {
+      return IXP_E_NOT_INIT;
+    }
+
+    const session = this.#session;
+    if (session.status === IXP_DISCONNECTED) {
+      return IXP_E_NOT_CONNECTED;
+    }
+
+    if (session.quitting) {
+      return S_OK;
+    }
+
+    if (this.#commandState() !== S_OK) {
+      return this.DropConnection();
+    }
+
+    this.#sendQuit();
+    return S_OK;
+  }
+
+  DropConnection(): HRESULT {
+    if (!this.#initialized) {
+      return IXP_E_NOT_INIT;
+    }
+
+    if (this.#session.status === IXP_DISCONNECTED) {
+      return S_OK;
+    }
+
+    this.#connectFlow?.cancel();
+    this.#session.drop();
+    return S_OK;
+  }
+
+  GetStatus(pCurrentStatus: { value: IXPSTATUS }): HRESULT {
+    if (typeof pCurrentStatus !== "object" || pCurrentStatus === null) {
+      return E_INVALIDARG;
+    }
+
+    pCurrentStatus.value = this.#session.status;
+    return S_OK;
+  }
+
+  // ISMTPTransport
+
+  InitNew(pszLogFilePath: string | null, pCallback: ISMTPCallback): HRESULT {
+    if (
+      typeof pCallback !== "object" ||
+      pCallback === null ||
+      typeof pCallback.OnResponse !== "function"
+    ) {
+      return E_INVALIDARG;
+    }
+
+    if (
+      pszLogFilePath !== null &&
+      pszLogFilePath !== undefined &&
+      typeof pszLogFilePath !== "string"
+    ) {
+      return E_INVALIDARG;
+    }
+
+    if (this.#session.status !== IXP_DISCONNECTED) {
+      return IXP_E_ALREADY_CONNECTED;
+    }
+
+    // NOTE: the protocol log file is not written yet; the path is accepted and ignored.
+    this.#callbacks.attach(pCallback);
+    this.#initialized = true;
+    return S_OK;
+  }
+
+  SendMessage(pMessage: SMTPMESSAGE): HRESULT {
+    if (!isUsableMessage(pMessage)) {
+      return E_INVALIDARG;
+    }
+
+    const state = this.#commandState();
+    if (state !== S_OK) {
+      return state;
+    }
+
+    const envelope = checkEnvelope(pMessage);
+    if (!envelope.ok) {
+      return ENVELOPE_FAILURES[envelope.problem];
+    }
+
+    const flow = new MessageFlow(this.#session, {
+      from: envelope.from,
+      recipients: envelope.recipients,
+      source: pMessage.pstmMsg,
+      cbSize: pMessage.cbSize,
+    });
+    flow.start();
+    return S_OK;
+  }
+
+  CommandMAIL(pszEmailFrom: string): HRESULT {
+    const check = typeof pszEmailFrom === "string" ? checkReversePath(pszEmailFrom) : null;
+    if (check === null || !check.ok) {
+      return E_INVALIDARG;
+    }
+
+    return this.#single(SMTP_MAIL, mailFrom(check.mailbox));
+  }
+
+  CommandRCPT(pszEmailTo: string): HRESULT {
+    const check = typeof pszEmailTo === "string" ? checkMailbox(pszEmailTo) : null;
+    if (check === null || !check.ok) {
+      return E_INVALIDARG;
+    }
+
+    return this.#single(SMTP_RCPT, rcptTo(check.mailbox));
+  }
+
+  CommandEHLO(): HRESULT {
+    return this.#single(SMTP_EHLO, () => ehlo(this.#helloName()));
+  }
+
+  CommandHELO(): HRESULT {
+    return this.#single(SMTP_HELO, () => helo(this.#helloName()));
+  }
+
+  CommandAUTH(pszAuthType: string): HRESULT {
+    if (typeof pszAuthType !== "string" || pszAuthType.length === 0) {
+      return E_INVALIDARG;
+    }
+
+    // NOTE: SASL authentication is not implemented yet.
+    return E_NOTIMPL;
+  }
+
+  CommandQUIT(): HRESULT {
+    const state = this.#commandState();
+    if (state !== S_OK) {
+      return state;
+    }
+
+    this.#sendQuit();
+    return S_OK;
+  }
+
+  CommandRSET(): HRESULT {
+    return this.#single(SMTP_RSET, rset());
+  }
+
+  CommandDATA(): HRESULT {
+    return this.#single(SMTP_DATA, data(), (reply) => {
+      this.#session.dataMode = reply.kind === "success";
+    });
+  }
+
+  CommandDOT(): HRESULT {
+    const state = this.#dataState();
+    if (state !== S_OK) {
+      return state;
+    }
+
+    const session = this.#session;
+    session.dataMode = false;
+    session.writeCommand(dot());
+    session.expectReply({
+      command: SMTP_DOT,
+      minTimeoutSeconds: 600,
+      onReply: (reply) => closeAfter421(session, reply),
+    });
+    return S_OK;
+  }
+
+  SendDataStream(pStream: MessageSource, cbSize: number): HRESULT {
+    if (!isMessageSource(pStream) || !Number.isInteger(cbSize) || cbSize < 0) {
+      return E_INVALIDARG;
+    }
+
+    const state = this.#dataState();
+    if (state !== S_OK) {
+      return state;
+    }
+
+    void sendDataStream(this.#session, pStream, cbSize);
+    return S_OK;
+  }
+
+  // ISMTPTransport2
+
+  SetWindow(): HRESULT {
+    return S_OK;
+  }
+
+  ResetWindow(): HRESULT {
+    return S_OK;
+  }
+
+  SendMessage2(pMessage: SMTPMESSAGE2): HRESULT {
+    if (typeof pMessage !== "object" || pMessage === null) {
+      return E_INVALIDARG;
+    }
+
+    // NOTE: DSN parameters (ENVID, RET, NOTIFY) are not implemented yet.
+    return E_NOTIMPL;
+  }
+
+  CommandRCPT2(pszEmailTo: string, atDSN: number): HRESULT {
+    const check = typeof pszEmailTo === "string" ? checkMailbox(pszEmailTo) : null;
+    if (check === null || !check.ok || !Number.isInteger(atDSN)) {
+      return E_INVALIDARG;
+    }
+
+    const notify = dsnNotifyParam(atDSN);
+    return this.#single(SMTP_RCPT, rcptTo(check.mailbox, notify === null ? [] : [notify]));
+  }
+
+  /** IXP_E_NOT_INIT, IXP_E_NOT_CONNECTED or IXP_E_BUSY, in that order, or S_OK when ready. */
+  #commandState(): HRESULT {
+    const session = this.#session;
+    if (!this.#initialized) {
+      return IXP_E_NOT_INIT;
+    }
+
+    if (!session.connected || session.closing || session.quitting || !session.established) {
+      return IXP_E_NOT_CONNECTED;
+    }
+
+    if (session.busy || session.dataMode) {
+      return IXP_E_BUSY;
+    }
+
+    return S_OK;
+  }
+
+  /** Like #commandState, for the calls that belong after DATA's 354: SendDataStream and CommandDOT. */
+  #dataState(): HRESULT {
+    const session = this.#session;
+    if (!session.dataMode) {
+      const state = this.#commandState();
+      return state === S_OK ? IXP_E_INVALID_STATE : state;
+    }
+
+    return session.busy ? IXP_E_BUSY : S_OK;
+  }
+
+  #single(
+    command: SMTPCOMMAND,
+    line: string | (() => string),
+    beforeResponse?: (reply: Reply) => void,
+  ): HRESULT {
+    const state = this.#commandState();
+    if (state !== S_OK) {
+      return state;
+    }
+
+    const session = this.#session;
+    session.writeCommand(typeof line === "string" ? line : line());
+    session.expectReply({
+      command,
+      beforeResponse,
+      onReply: (reply) => closeAfter421(session, reply),
+    });
+    return S_OK;
+  }
+
+  #sendQuit(): void {
+    const session = this.#session;
+    const socket = session.socket;
+    session.quitting = true;
+    session.setStatus(IXP_DISCONNECTING);
+    if (session.socket !== socket) {
+      return;
+    }
+
+    session.writeCommand(quit());
+    session.expectReply({ command: SMTP_QUIT, onReply: () => session.drop() });
+  }
+
+  #helloName(): string {
+    const flags = this.#server?.dwFlags ?? 0;
+    return clientNameFor(
+      this.#clientName,
+      (flags & ISF_SMTP_USEIPFORHELO) !== 0,
+      this.#session.socket,
+    );
+  }
+}
+
+const ENVELOPE_FAILURES = {
+  "invalid-address": IXP_E_INVALID_ADDRESS_LIST,
+  "no-sender": IXP_E_SMTP_NO_SENDER,
+  "no-recipients": IXP_E_SMTP_NO_RECIPIENTS,
+} as const;
+
+/** Create an SMTP transport, the way CoCreateInstance(CLSID_ISMTPTransport) did. */
+export function createSMTPTransport(options?: TransportOptions): ISMTPTransport2 {
+  return new SMTPTransport(options);
+}
