@@ -343,8 +343,7 @@ describe("scripted server", () => {
   });
 
   it("closes after a duringBody 421", async () => {
-    // biome-ignore lint/suspicious/noThenProperty: ReplyAction.then is a string, so the object is not a thenable.
-    const shutdown: ReplyAction = { write: "421 4.3.2 Shutting down\r\n", then: "close" };
+    const shutdown: ReplyAction = { write: "421 4.3.2 Shutting down\r\n", after: "close" };
     const server = await scripted({ duringBody: { afterBytes: 1, reply: shutdown } });
     const raw = await client(server.port);
     await raw.readReply();
@@ -359,8 +358,7 @@ describe("scripted server", () => {
   });
 
   it("then reset sends RST", async () => {
-    // biome-ignore lint/suspicious/noThenProperty: ReplyAction.then is a string, so the object is not a thenable.
-    const goingAway: ReplyAction = { write: "421 4.7.0 Going away\r\n", then: "reset" };
+    const goingAway: ReplyAction = { write: "421 4.7.0 Going away\r\n", after: "reset" };
     const server = await scripted({ replies: { MAIL: goingAway } });
     const raw = await client(server.port);
     await raw.readReply();
@@ -375,8 +373,7 @@ describe("scripted server", () => {
   });
 
   it("resets at once on connect", async () => {
-    // biome-ignore lint/suspicious/noThenProperty: ReplyAction.then is a string, so the object is not a thenable.
-    const resetAtOnce: ReplyAction = { then: "reset" };
+    const resetAtOnce: ReplyAction = { after: "reset" };
     const server = await scripted({ onConnect: resetAtOnce });
     const socket = net.connect({ host: "127.0.0.1", port: server.port });
     let receivedBytes = 0;

@@ -33,7 +33,7 @@ export interface ReplyAction {
    * Before an RST that follows bytes, the server waits one gap (`chunkDelayMs`, plus one
    * event-loop turn) so that the client can read the bytes first.
    */
-  then?: AfterReply;
+  after?: AfterReply;
 }
 
 /** Bytes to write (strings are UTF-8), an action, or null to send no reply at all. */
@@ -171,7 +171,7 @@ function planReply(reply: Reply, defaultAfter: AfterReply): PlannedReply {
   return {
     segments: writes.map(toBuffer),
     delayMs: reply.delayMs ?? 0,
-    after: reply.then ?? defaultAfter,
+    after: reply.after ?? defaultAfter,
   };
 }
 

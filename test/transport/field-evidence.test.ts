@@ -109,7 +109,7 @@ describe("connection failures that OE users saw", () => {
       "dot-451-then-close",
       "The server answers the dot with 451 and closes: the connection is reported dropped",
       {
-        server: { replies: { DOT: { write: `${reply}\r\n`, then: "close" } } },
+        server: { replies: { DOT: { write: `${reply}\r\n`, after: "close" } } },
         message: smtpMessage(SENDER, [RECIPIENT], "Forwarded\nwith bare LF\n"),
       },
     );

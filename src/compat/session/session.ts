@@ -6,7 +6,6 @@ import {
   type SMTPCOMMAND,
 } from "../../imnxport/enums.js";
 import {
-  type HRESULT,
   IXP_E_CONNECTION_DROPPED,
   IXP_E_SMTP_421_NOT_AVAILABLE,
   IXP_E_SMTP_UNKNOWN_RESPONSE_CODE,
@@ -420,7 +419,8 @@ export class Session {
       return;
     }
 
-    this.fail(makeResult({ hrResult: IXP_E_TIMEOUT, reply: this.lastReply }));
+    // The last reply answered an earlier command, so the timeout result carries none.
+    this.fail(makeResult({ hrResult: IXP_E_TIMEOUT }));
   }
 
   #teardown(): void {
