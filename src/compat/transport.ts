@@ -71,15 +71,15 @@ export interface TransportOptions {
    * qualified, else the local address literal (RFC 5321 §4.1.4).
    */
   clientName?: string;
-  /** How host names are resolved and sockets opened; replaced by tests and custom resolvers. */
+  /** The host name resolver and socket factory, replaced by tests and custom resolvers. */
   network?: Partial<NetworkSeam>;
 }
 
 /**
- * The SMTP transport: Outlook Express's ISMTPTransport2 on Node sockets.
+ * The SMTP transport, Outlook Express's ISMTPTransport2 on Node sockets.
  *
- * Every method returns its HRESULT at once; replies arrive later on the event loop through the
- * ISMTPCallback given to InitNew, in the order inetcomm.dll delivered them.
+ * Every method returns its HRESULT at once. Replies arrive later on the event loop, through the
+ * ISMTPCallback given to InitNew.
  */
 export class SMTPTransport implements ISMTPTransport2 {
   readonly #callbacks = new CallbackDispatcher(this);

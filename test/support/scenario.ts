@@ -116,6 +116,9 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       transport.Connect(inetServer(server.port, options.serverFields), false, logging),
     );
     await recorder.disconnected();
+    if (server.connections.length > 0) {
+      await server.waitForClose();
+    }
     await settle();
     return { recorder, transport, server, connection: server.connections[0] };
   } finally {

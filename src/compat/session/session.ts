@@ -23,7 +23,7 @@ import { classifyReply, hresultForReply } from "../wire/reply-codes.js";
 import { type ReplyLine, ReplyParser } from "../wire/reply-parser.js";
 import { DEFAULT_TIMEOUT_SECONDS, Deadline } from "./deadline.js";
 
-/** Classify a reply for its command; a 421 may answer any command (RFC 5321 §3.8). */
+/** Classify a reply for its command. A 421 may be the reply to any command (RFC 5321 §3.8). */
 function replyKind(code: number, command: SMTPCOMMAND): "success" | "failure" | "unexpected" {
   if (code === 421) {
     return "failure";
@@ -36,18 +36,18 @@ function replyKind(code: number, command: SMTPCOMMAND): "success" | "failure" | 
   return classifyReply(code, command);
 }
 
-/** A complete reply as the flow that sent the command sees it. */
+/** A complete reply, as passed to the flow that sent the command. */
 export interface Reply extends ReplyFacts {
   kind: "success" | "failure";
 }
 
-/** What the session does with the reply to the command just written. */
+/** Handling of the reply to the command just written. */
 export interface ReplyExpectation {
   /** Command named in each OnResponse. */
   command: SMTPCOMMAND;
   /** False for replies that are logged through OnCommand but get no OnResponse. */
   report?: boolean;
-  /** Seconds to wait at least, whatever dwTimeout says. */
+  /** Minimum seconds to wait, whatever dwTimeout is. */
   minTimeoutSeconds?: number;
   /** Give up at the deadline without asking OnTimeout (the courtesy QUIT after an error). */
   quietTimeout?: boolean;
@@ -67,7 +67,7 @@ export interface ReplyExpectation {
  * one socket, the reply parser, the reply awaited, its deadline, and the status reported.
  *
  * Every reply line is reported as OnCommand(CMD_RESP) and OnResponse with fDone on the last
- * line. A reply nobody awaited, a malformed reply, a loss of the connection and an expired
+ * line. A reply no command elicited, a malformed reply, a loss of the connection and an expired
  * deadline all end here, each with exactly one OnError and then IXP_DISCONNECTED.
  */
 export class Session {
@@ -172,7 +172,7 @@ export class Session {
   }
 
   /**
-   * Route replies to `expectation` without a reply deadline: a server may answer while the
+   * Route replies to `expectation` without a reply deadline. A server may reply while the
    * message body is still being written (RFC 5321 §3.8), and the body has its own write deadline.
    */
   watchReplies(expectation: ReplyExpectation): void {
@@ -208,7 +208,7 @@ export class Session {
 
   /**
    * Report a fatal server reply, then send QUIT as a courtesy and close once the server
-   * answers or closes. The QUIT reply is logged through OnCommand only.
+   * replies or closes. The QUIT reply is logged through OnCommand only.
    */
   failWithQuit(result: IXPRESULT): void {
     const socket = this.#socket;
@@ -261,7 +261,7 @@ export class Session {
     this.#finishDisconnect();
   }
 
-  /** The connection attempt never produced a socket; report the failure and IXP_DISCONNECTED. */
+  /** Report a failure from before the TCP connect, then IXP_DISCONNECTED. */
   failBeforeConnect(status: IXPSTATUS, result: IXPRESULT): void {
     this.#teardown();
     this.callbacks.error(status, result);
@@ -277,7 +277,7 @@ export class Session {
     );
   }
 
-  /** The result for a lost connection: the socket error and the last reply read, if any. */
+  /** Build the result for a lost connection: the socket error and the last reply read, if any. */
   droppedResult(): IXPRESULT {
     return makeResult({
       hrResult: IXP_E_CONNECTION_DROPPED,
