@@ -38,6 +38,8 @@ export class TraceRecorder implements ISMTPCallback {
   /** Called after a response is recorded; may call the transport through `call`. */
   onResponse: ((response: SMTPRESPONSE) => void) | null = null;
   onStatus: ((status: number) => void) | null = null;
+  onError: ((status: number) => void) | null = null;
+  onCommand: ((cmdtype: number, line: string) => void) | null = null;
   /** Answer of OnTimeout; a function may change the box. */
   timeoutAnswer: (box: { value: number }) => number | Promise<number> = () => 1;
   #depth = 0;
@@ -108,6 +110,7 @@ export class TraceRecorder implements ISMTPCallback {
     checkTransport(pTransport, this.transport);
     this.errors.push(pResult);
     this.#record(formatError(ixpstatus, pResult));
+    this.onError?.(ixpstatus);
     return S_OK;
   }
 
@@ -119,6 +122,7 @@ export class TraceRecorder implements ISMTPCallback {
   ): number {
     checkTransport(pTransport, this.transport);
     this.#record(formatCommand(cmdtype, pszLine, hrResponse));
+    this.onCommand?.(cmdtype, pszLine);
     return S_OK;
   }
 

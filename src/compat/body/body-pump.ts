@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import type { SMTPSTREAM } from "../../imnxport/structs.js";
 import { DataEncoder, NulByteError } from "../data/data-encoder.js";
 import type { Session } from "../session/session.js";
-import { READ_CHUNK_BYTES, StreamReadError } from "./message-source.js";
+import { asReadError, READ_CHUNK_BYTES, type StreamReadError } from "./message-source.js";
 
 /** How streaming a message body ended. */
 export type PumpOutcome =
@@ -34,8 +34,20 @@ export class BodyPump {
     this.#wakeUp?.();
   }
 
-  /** Stream the body, starting with `first` when the first chunk was read ahead. */
+  /**
+   * Stream the body, starting with `first` when the first chunk was read ahead. Unless the
+   * body was sent whole, the source is closed, so a file stream releases its descriptor.
+   */
   async run(first?: IteratorResult<Uint8Array>): Promise<PumpOutcome> {
+    const outcome = await this.#stream(first);
+    if (outcome.kind !== "done") {
+      closeChunks(this.chunks);
+    }
+
+    return outcome;
+  }
+
+  async #stream(first?: IteratorResult<Uint8Array>): Promise<PumpOutcome> {
     let bytesRead = 0;
     let reported = 0;
     let next = first;
@@ -102,12 +114,7 @@ export class BodyPump {
       return { kind: "aborted" };
     }
 
-    if (error instanceof StreamReadError) {
-      return { kind: "read-failed", error };
-    }
-
-    const detail = error instanceof Error ? error.message : String(error);
-    return { kind: "read-failed", error: new StreamReadError(detail, null) };
+    return { kind: "read-failed", error: asReadError(error) };
   }
 
   /** Write and wait for the socket to drain when its buffer is full; false when aborted. */
@@ -146,4 +153,9 @@ export class BodyPump {
       this.session.armDeadline();
     });
   }
+}
+
+/** Close a source's iterator, ignoring a failure to close: the body is being abandoned anyway. */
+export function closeChunks(chunks: AsyncIterator<Uint8Array>): void {
+  chunks.return?.(undefined).catch(() => {});
 }

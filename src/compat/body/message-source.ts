@@ -20,6 +20,16 @@ export class StreamReadError extends Error {
   }
 }
 
+/** An unexpected failure while streaming a body, as the StreamReadError that ends the message. */
+export function asReadError(error: unknown): StreamReadError {
+  if (error instanceof StreamReadError) {
+    return error;
+  }
+
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StreamReadError(`Streaming the message failed: ${detail}`, null);
+}
+
 /** Whether a value is a COM-shaped IStream rather than a Node stream or async iterable. */
 export function isIStream(source: unknown): source is IStream {
   return (
@@ -69,17 +79,28 @@ export async function* readMessage(source: MessageSource): AsyncGenerator<Uint8A
   }
 
   try {
-    for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-      yield typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    for await (const chunk of source as AsyncIterable<unknown>) {
+      yield toBytes(chunk);
     }
   } catch (error) {
-    if (error instanceof StreamReadError) {
-      throw error;
-    }
-
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new StreamReadError(`Reading the message stream failed: ${detail}`, null);
+    throw asReadError(error);
   }
+}
+
+/** A chunk of a Node stream or iterable as bytes; strings are UTF-8. */
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) {
+    return chunk;
+  }
+
+  if (typeof chunk === "string") {
+    return Buffer.from(chunk, "utf8");
+  }
+
+  throw new StreamReadError(
+    `The message stream produced a ${typeof chunk} chunk; expected bytes or a string`,
+    null,
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 import { SMTP_DATA, SMTP_DOT } from "../../imnxport/enums.js";
 import { E_INVALIDARG, IXP_E_SOCKET_READ_ERROR } from "../../imnxport/hresults.js";
 import type { MessageSource } from "../../imnxport/structs.js";
-import { BodyPump } from "../body/body-pump.js";
-import { readMessage } from "../body/message-source.js";
+import { BodyPump, type PumpOutcome } from "../body/body-pump.js";
+import { asReadError, readMessage } from "../body/message-source.js";
 import { makeResult } from "../results.js";
 import { dot } from "../wire/commands.js";
 import { MIN_DOT_TIMEOUT_SECONDS } from "./deadline.js";
@@ -35,7 +35,13 @@ export async function sendDataStream(
     onReply: (reply) => onEarlyReply(session, reply, pump),
   });
 
-  const outcome = await pump.run();
+  let outcome: PumpOutcome;
+  try {
+    outcome = await pump.run();
+  } catch (error) {
+    outcome = { kind: "read-failed", error: asReadError(error) };
+  }
+
   if (session.socket !== socket) {
     return;
   }

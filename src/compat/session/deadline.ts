@@ -10,6 +10,9 @@ export const DEFAULT_TIMEOUT_SECONDS = 60;
  */
 export const MIN_DOT_TIMEOUT_SECONDS = 600;
 
+/** The longest delay Node's setTimeout honors. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * One wait with a time limit, extended through ITransportCallback::OnTimeout.
  *
@@ -33,8 +36,23 @@ export class Deadline {
   /** Start the wait; with `ask` false the expiry skips OnTimeout and ends the wait at once. */
   arm(seconds: number, ask = true): void {
     this.cancel();
-    const generation = this.#generation;
-    this.#timer = setTimeout(() => void this.#expire(generation, seconds, ask), seconds * 1000);
+    this.#schedule(this.#generation, seconds, seconds * 1000, ask);
+  }
+
+  /**
+   * Node fires timers longer than 2^31 - 1 ms after 1 ms, so a long wait (dwTimeout is a
+   * DWORD of seconds) runs as a chain of timers no longer than that.
+   */
+  #schedule(generation: number, seconds: number, remainingMs: number, ask: boolean): void {
+    const delay = Math.min(remainingMs, MAX_TIMER_MS);
+    this.#timer = setTimeout(() => {
+      if (remainingMs > MAX_TIMER_MS) {
+        this.#schedule(generation, seconds, remainingMs - MAX_TIMER_MS, ask);
+        return;
+      }
+
+      void this.#expire(generation, seconds, ask);
+    }, delay);
   }
 
   cancel(): void {

@@ -166,6 +166,10 @@ export class Session {
 
   /** Await the reply to the command just written, under the dwTimeout deadline. */
   expectReply(expectation: ReplyExpectation): void {
+    if (this.#socket === null) {
+      return;
+    }
+
     this.#pending = expectation;
     const seconds = Math.max(this.timeoutSeconds, expectation.minTimeoutSeconds ?? 0);
     this.#deadline.arm(seconds, expectation.quietTimeout !== true);
@@ -176,6 +180,10 @@ export class Session {
    * message body is still being written (RFC 5321 §3.8), and the body has its own write deadline.
    */
   watchReplies(expectation: ReplyExpectation): void {
+    if (this.#socket === null) {
+      return;
+    }
+
     this.#pending = expectation;
   }
 
@@ -198,6 +206,10 @@ export class Session {
 
   /** Report a fatal error, close the connection and report IXP_DISCONNECTED. */
   fail(result: IXPRESULT): void {
+    if (this.status === IXP_DISCONNECTED) {
+      return;
+    }
+
     const status = this.status;
     const socket = this.#socket;
     this.#teardown();
@@ -307,7 +319,9 @@ export class Session {
         }
 
         this.callbacks.received(error.line ?? "", IXP_E_SMTP_UNKNOWN_RESPONSE_CODE);
-        this.protocolError(error.line);
+        if (socket === this.#socket) {
+          this.protocolError(error.line);
+        }
         return;
       }
 
@@ -330,11 +344,16 @@ export class Session {
       return;
     }
 
+    const socket = this.#socket;
     const hr = hresultForReply(line.code, pending.command);
     const facts: ReplyFacts = { text: line.text, code: line.code, hr };
     const kind = replyKind(line.code, pending.command);
     this.lastReply = facts;
     this.callbacks.received(line.text, hr);
+    if (socket !== this.#socket) {
+      return;
+    }
+
     if (kind === "unexpected") {
       this.protocolError(line.text, line.code);
       return;
@@ -347,7 +366,6 @@ export class Session {
       pending.beforeResponse?.({ ...facts, kind });
     }
 
-    const socket = this.#socket;
     if (pending.report !== false) {
       const result = makeResult({ hrResult: hr, reply: facts });
       this.callbacks.response(makeResponse(pending.command, line.isLast, result, this.transport));
@@ -365,16 +383,26 @@ export class Session {
 
   /** A reply that no command elicited: a 421 closes the session, anything else is a protocol error. */
   #handleUnsolicited(line: ReplyLine): void {
+    const socket = this.#socket;
     const hr = hresultForReply(line.code, SMTP_NONE);
     this.lastReply = { text: line.text, code: line.code, hr };
     this.callbacks.received(line.text, hr);
+    if (socket !== this.#socket) {
+      return;
+    }
+
     if (line.code !== 421) {
       this.protocolError(line.text, line.code);
       return;
     }
 
     if (!line.isLast) {
-      this.#pending = { command: SMTP_NONE, report: false, onReply: () => this.#fail421() };
+      this.expectReply({
+        command: SMTP_NONE,
+        report: false,
+        quietTimeout: true,
+        onReply: () => this.#fail421(),
+      });
       return;
     }
 
@@ -436,7 +464,12 @@ export class Session {
     this.onTeardown?.();
   }
 
+  /** Report IXP_DISCONNECTED once, even when a callback already dropped the connection. */
   #finishDisconnect(): void {
+    if (this.status === IXP_DISCONNECTED) {
+      return;
+    }
+
     this.setStatus(IXP_DISCONNECTED);
   }
 }
