@@ -4,6 +4,7 @@ import {
   ADDR_TO,
   BufferStream,
   createSMTPTransport,
+  describeWinsockError,
   FAILED,
   formatCommand,
   formatError,
@@ -152,7 +153,10 @@ function describeFailure(result: IXPRESULT): string {
     lines.push(`Server response: ${result.pszResponse}`, `Server error: ${result.uiServerError}`);
   }
   if (result.dwSocketError !== 0) {
-    lines.push(`Socket error: ${result.dwSocketError}`);
+    const meaning = describeWinsockError(result.dwSocketError);
+    lines.push(
+      `Socket error: ${result.dwSocketError}${meaning === undefined ? "" : ` (${meaning})`}`,
+    );
   }
   if (result.pszProblem !== null) {
     lines.push(`Problem: ${result.pszProblem}`);
@@ -266,8 +270,9 @@ async function checkDelivery(server: EmbeddedServer, body: Buffer): Promise<numb
     return 1;
   }
 
+  const added = received.raw.length - body.length;
   print(
-    `The server received ${received.raw.length} bytes for ${received.envelope.rcptTo.join(", ")}: the CRLF-normalized message, byte for byte.`,
+    `The server received ${received.raw.length} bytes for ${received.envelope.rcptTo.join(", ")}: the ${body.length}-byte message with its bare LF line ends sent as CRLF (${added} CR bytes added), byte for byte.`,
   );
   print(`Stored as ${server.dir}/1.eml`);
   return 0;

@@ -34,3 +34,23 @@ export function winsockErrorFor(code: string | undefined): number {
 
   return WINSOCK_ERRORS[code] ?? 0;
 }
+
+const WINSOCK_NAMES: Readonly<Record<number, string>> = {
+  10049: "WSAEADDRNOTAVAIL: address not available",
+  10050: "WSAENETDOWN: network is down",
+  10051: "WSAENETUNREACH: network unreachable",
+  10053: "WSAECONNABORTED: connection aborted",
+  10054: "WSAECONNRESET: connection reset by the server",
+  10060: "WSAETIMEDOUT: connection timed out",
+  10061: "WSAECONNREFUSED: connection refused",
+  10065: "WSAEHOSTUNREACH: host unreachable",
+  11001: "WSAHOST_NOT_FOUND: host not found",
+  11002: "WSATRY_AGAIN: temporary name resolution failure",
+  11003: "WSANO_RECOVERY: name resolution failed",
+  11004: "WSANO_DATA: no address for the name",
+};
+
+/** The Winsock constant and meaning of a socket error number, such as "WSAECONNREFUSED: connection refused". */
+export function describeWinsockError(error: number): string | undefined {
+  return WINSOCK_NAMES[error];
+}
