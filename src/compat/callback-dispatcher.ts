@@ -1,8 +1,9 @@
 import { IDNO } from "../imnxport/constants.js";
-import { CMD_RESP, CMD_SEND, type IXPSTATUS } from "../imnxport/enums.js";
+import { CMD_RESP, CMD_SEND, IXP_DISCONNECTED, type IXPSTATUS } from "../imnxport/enums.js";
 import { type HRESULT, S_FALSE, S_OK } from "../imnxport/hresults.js";
 import type { ISMTPCallback, ISMTPTransport } from "../imnxport/interfaces.js";
 import type { INETSERVER, IXPRESULT, SMTPRESPONSE } from "../imnxport/structs.js";
+import type { ProtocolLog } from "./log/protocol-log.js";
 
 type CallbackMethod = keyof ISMTPCallback;
 
@@ -16,6 +17,7 @@ type CallbackMethod = keyof ISMTPCallback;
 export class CallbackDispatcher {
   #callback: ISMTPCallback | null = null;
   #commandLogging = false;
+  #protocolLog: ProtocolLog | null = null;
   readonly #warned = new Set<CallbackMethod>();
 
   constructor(private readonly transport: ISMTPTransport) {}
@@ -41,7 +43,20 @@ export class CallbackDispatcher {
     this.#commandLogging = enabled;
   }
 
+  /**
+   * Send every protocol line to `log` (InitNew's log file), whether or not OnCommand is on. The
+   * file is closed when IXP_DISCONNECTED is reported.
+   */
+  setProtocolLog(log: ProtocolLog | null): void {
+    this.#protocolLog = log;
+  }
+
   status(status: IXPSTATUS): void {
+    if (status === IXP_DISCONNECTED) {
+      // Closed before the callback runs, because OnStatus may Connect again and reopen it.
+      this.#protocolLog?.close();
+    }
+
     this.#invoke("OnStatus", (callback) => callback.OnStatus(status, this.transport));
   }
 
@@ -55,6 +70,7 @@ export class CallbackDispatcher {
 
   /** Report a line written to the server, CRLF included. */
   sent(line: string): void {
+    this.#protocolLog?.sent(line);
     if (!this.#commandLogging) {
       return;
     }
@@ -66,6 +82,7 @@ export class CallbackDispatcher {
 
   /** Report a line received from the server, without its line end. */
   received(line: string, hr: HRESULT): void {
+    this.#protocolLog?.received(line);
     if (!this.#commandLogging) {
       return;
     }

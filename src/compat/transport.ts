@@ -25,9 +25,11 @@ import {
   SMTP_RSET,
   type SMTPCOMMAND,
 } from "../imnxport/enums.js";
+import type { GUID } from "../imnxport/guids.js";
 import {
   E_INVALIDARG,
   E_NOTIMPL,
+  E_UNEXPECTED,
   type HRESULT,
   IXP_E_ALREADY_CONNECTED,
   IXP_E_BUSY,
@@ -44,11 +46,13 @@ import type { ISMTPCallback, ISMTPTransport2 } from "../imnxport/interfaces.js";
 import type { INETSERVER, MessageSource, SMTPMESSAGE, SMTPMESSAGE2 } from "../imnxport/structs.js";
 import { isMessageSource } from "./body/message-source.js";
 import { CallbackDispatcher } from "./callback-dispatcher.js";
+import { isSMTPTransportIID, queryObjectInterface, ReferenceCount } from "./com/unknown.js";
+import { type Clock, ProtocolLog } from "./log/protocol-log.js";
 import { type NetworkSeam, systemNetwork } from "./net/connection.js";
 import { ConnectFlow, clientNameFor } from "./session/connect-flow.js";
 import { closeAfter421, sendDataStream } from "./session/data-stream-flow.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./session/deadline.js";
-import { MessageFlow } from "./session/message-flow.js";
+import { dsnEnvelopeFields, isUsableDsnRequest, MessageFlow } from "./session/message-flow.js";
 import { type Reply, Session } from "./session/session.js";
 import { checkEnvelope, isTrue, isUsableMessage, isUsableServer } from "./transport-checks.js";
 import { checkEhloName, checkMailbox, checkReversePath } from "./wire/address.js";
@@ -73,6 +77,8 @@ export interface TransportOptions {
   clientName?: string;
   /** The host name resolver and socket factory, replaced by tests and custom resolvers. */
   network?: Partial<NetworkSeam>;
+  /** The clock that stamps the protocol log file's lines; tests pass a fixed one. */
+  clock?: Clock;
 }
 
 /**
@@ -85,6 +91,9 @@ export class SMTPTransport implements ISMTPTransport2 {
   readonly #callbacks = new CallbackDispatcher(this);
   readonly #session: Session;
   readonly #clientName: string | null;
+  readonly #clock: Clock | undefined;
+  readonly #references = new ReferenceCount(() => this.#finalRelease());
+  #log: ProtocolLog | null = null;
   #initialized = false;
   #server: INETSERVER | null = null;
   #connectFlow: ConnectFlow | null = null;
@@ -92,6 +101,7 @@ export class SMTPTransport implements ISMTPTransport2 {
   constructor(options: TransportOptions = {}) {
     const network: NetworkSeam = { ...systemNetwork, ...options.network };
     this.#session = new Session(this, this.#callbacks, network);
+    this.#clock = options.clock;
     if (options.clientName !== undefined) {
       const check = checkEhloName(options.clientName);
       if (!check.ok) {
@@ -103,6 +113,27 @@ export class SMTPTransport implements ISMTPTransport2 {
     } else {
       this.#clientName = null;
     }
+  }
+
+  // IUnknown
+
+  QueryInterface(riid: GUID, ppvObject: { value: unknown }): HRESULT {
+    return queryObjectInterface(this, isSMTPTransportIID, riid, ppvObject);
+  }
+
+  AddRef(): number {
+    return this.#references.addRef();
+  }
+
+  /**
+   * Releases a reference. The final Release drops the connection if one is open
+   * (IXP_DISCONNECTED is still reported), then releases the callback and closes the log file.
+   * The object then stays uninitialized, where native COM would have used freed memory. InitNew
+   * returns E_UNEXPECTED, and the other methods return IXP_E_NOT_INIT or what their state check
+   * gives on an uninitialized transport.
+   */
+  Release(): number {
+    return this.#references.release();
   }
 
   // IInternetTransport
@@ -173,6 +204,7 @@ export class SMTPTransport implements ISMTPTransport2 {
     this.#session.timeoutSeconds =
       server.dwTimeout > 0 ? server.dwTimeout : DEFAULT_TIMEOUT_SECONDS;
     this.#callbacks.setCommandLogging(isTrue(fCommandLogging));
+    this.#log?.start();
 
     const flags = server.dwFlags;
     const flow = new ConnectFlow(this.#session, {
@@ -256,11 +288,20 @@ export class SMTPTransport implements ISMTPTransport2 {
       return E_INVALIDARG;
     }
 
+    if (this.#references.released) {
+      return E_UNEXPECTED;
+    }
+
     if (this.#session.status !== IXP_DISCONNECTED) {
       return IXP_E_ALREADY_CONNECTED;
     }
 
-    // NOTE: the protocol log file is not written yet; the path is accepted and ignored.
+    this.#log?.close();
+    this.#log =
+      typeof pszLogFilePath === "string" && pszLogFilePath !== ""
+        ? new ProtocolLog(pszLogFilePath, this.#clock)
+        : null;
+    this.#callbacks.setProtocolLog(this.#log);
     this.#callbacks.attach(pCallback);
     this.#initialized = true;
     return S_OK;
@@ -271,6 +312,10 @@ export class SMTPTransport implements ISMTPTransport2 {
       return E_INVALIDARG;
     }
 
+    return this.#sendMessage(pMessage, null);
+  }
+
+  #sendMessage(pMessage: SMTPMESSAGE, dsnRequest: SMTPMESSAGE2 | null): HRESULT {
     const state = this.#commandState();
     if (state !== S_OK) {
       return state;
@@ -286,6 +331,7 @@ export class SMTPTransport implements ISMTPTransport2 {
       recipients: envelope.recipients,
       source: pMessage.pstmMsg,
       cbSize: pMessage.cbSize,
+      ...(dsnRequest === null ? {} : dsnEnvelopeFields(dsnRequest, this.#serverHasDsn())),
     });
     flow.start();
     return S_OK;
@@ -388,12 +434,16 @@ export class SMTPTransport implements ISMTPTransport2 {
   }
 
   SendMessage2(pMessage: SMTPMESSAGE2): HRESULT {
-    if (typeof pMessage !== "object" || pMessage === null) {
+    if (
+      typeof pMessage !== "object" ||
+      pMessage === null ||
+      !isUsableMessage(pMessage.smtpMsg) ||
+      !isUsableDsnRequest(pMessage)
+    ) {
       return E_INVALIDARG;
     }
 
-    // NOTE: DSN parameters (ENVID, RET, NOTIFY) are not implemented yet.
-    return E_NOTIMPL;
+    return this.#sendMessage(pMessage.smtpMsg, pMessage);
   }
 
   CommandRCPT2(pszEmailTo: string, atDSN: number): HRESULT {
@@ -466,6 +516,24 @@ export class SMTPTransport implements ISMTPTransport2 {
 
     session.writeCommand(quit());
     session.expectReply({ command: SMTP_QUIT, onReply: () => session.drop() });
+  }
+
+  /** Whether the EHLO reply of this connection listed the DSN extension (RFC 3461 §4). */
+  #serverHasDsn(): boolean {
+    return this.#connectFlow?.capabilities.has("DSN") === true;
+  }
+
+  /** Drop the connection, release the callback and close the log; the final Release. */
+  #finalRelease(): void {
+    if (this.#initialized) {
+      this.DropConnection();
+    }
+
+    this.#callbacks.release();
+    this.#callbacks.setProtocolLog(null);
+    this.#log?.close();
+    this.#log = null;
+    this.#initialized = false;
   }
 
   #helloName(): string {

@@ -1,7 +1,8 @@
 /**
  * Interfaces of the SMTP part of `Imnxport.idl`, with methods in vtable order. In the IDL each
- * derives from IUnknown. These shapes leave IUnknown's three methods out, so a callback can be a
- * plain object.
+ * derives from IUnknown. The transport interfaces keep that base, so ported code can call
+ * QueryInterface, AddRef and Release. The callback interfaces leave IUnknown's three methods
+ * out, so a callback can be a plain object.
  *
  * Return codes in the method comments are the ones Microsoft's reference pages list. A page that
  * lists none documents only S_OK on success and an error HRESULT otherwise.
@@ -11,6 +12,7 @@
 
 import type { CMDTYPE, IXPISSTATE, IXPSTATUS, IXPTYPE } from "./enums.js";
 import type { HRESULT } from "./hresults.js";
+import type { IUnknown } from "./objidl.js";
 import type {
   INETSERVER,
   IXPRESULT,
@@ -94,7 +96,7 @@ export interface ITransportCallbackService {
 }
 
 /** Transport methods common to every OE protocol. */
-export interface IInternetTransport {
+export interface IInternetTransport extends IUnknown {
   /**
    * Copies the INETSERVER given to Connect into `pInetServer`. Valid only after Connect.
    * Returns S_OK, or E_INVALIDARG.

@@ -177,7 +177,7 @@ describe("argument checks", () => {
       dwReserved: 0,
       dwReserved2: 0,
     };
-    expect(nameOf(transport.SendMessage2(message2))).toBe(nameOf(E_NOTIMPL));
+    expect(nameOf(transport.SendMessage2(message2))).toBe(nameOf(IXP_E_NOT_CONNECTED));
     expect(recorder.lines).toEqual([]);
   });
 });

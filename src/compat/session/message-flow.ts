@@ -1,4 +1,9 @@
+import { ADDR_TOFROM_MASK } from "../../imnxport/constants.js";
 import {
+  ADDR_FROM,
+  DSNRET_DEFAULT,
+  DSNRET_FULL,
+  DSNRET_HDRS,
   SMTP_DATA,
   SMTP_DOT,
   SMTP_MAIL,
@@ -14,13 +19,24 @@ import {
   IXP_E_SMTP_REJECTED_RECIPIENTS,
   IXP_E_SMTP_REJECTED_SENDER,
   IXP_E_SOCKET_READ_ERROR,
+  IXP_S_SMTP_NO_DSN_SUPPORT,
   S_OK,
 } from "../../imnxport/hresults.js";
-import type { IXPRESULT, MessageSource, SMTPSTREAM } from "../../imnxport/structs.js";
-import { BodyPump } from "../body/body-pump.js";
-import { readMessage, statSize } from "../body/message-source.js";
+import type { IXPRESULT, MessageSource, SMTPMESSAGE2, SMTPSTREAM } from "../../imnxport/structs.js";
+import { BodyPump, closeChunks } from "../body/body-pump.js";
+import { asReadError, readMessage, statSize } from "../body/message-source.js";
 import { makeResponse, makeResult } from "../results.js";
-import { data, dot, mailFrom, rcptTo, rset } from "../wire/commands.js";
+import { checkEnvid } from "../wire/address.js";
+import {
+  data,
+  dot,
+  dsnNotifyParam,
+  dsnRetParam,
+  envidParam,
+  mailFrom,
+  rcptTo,
+  rset,
+} from "../wire/commands.js";
 import { MIN_DOT_TIMEOUT_SECONDS } from "./deadline.js";
 import type { Reply, Session } from "./session.js";
 
@@ -30,6 +46,66 @@ export interface Envelope {
   recipients: string[];
   source: MessageSource;
   cbSize: number;
+  /** ESMTP parameters of MAIL FROM (SendMessage2's ENVID and RET). */
+  mailParams?: readonly string[];
+  /** ESMTP parameters of each RCPT TO, by recipient index (SendMessage2's NOTIFY). */
+  recipientParams?: readonly (readonly string[])[];
+  /** hrResult of a successful SMTP_SEND_MESSAGE: S_OK unless requested DSN had to be dropped. */
+  successResult?: HRESULT;
+}
+
+/** Whether SendMessage2's ENVID and RET are valid; E_INVALIDARG if not. */
+export function isUsableDsnRequest(message: SMTPMESSAGE2): boolean {
+  const envid = message.pszDSNENVID;
+  if (envid !== null && envid !== undefined && !checkEnvid(envid).ok) {
+    return false;
+  }
+
+  const ret: number = message.dsnRet ?? DSNRET_DEFAULT;
+  return ret === DSNRET_DEFAULT || ret === DSNRET_HDRS || ret === DSNRET_FULL;
+}
+
+/**
+ * Computes the DSN parts of a SendMessage2 envelope (RFC 3461): ENVID and RET on MAIL, NOTIFY on each
+ * RCPT from its ADDR_DSN_* bits. When DSN is requested but the EHLO reply did not list `DSN`,
+ * no parameter is sent and a successful message ends with IXP_S_SMTP_NO_DSN_SUPPORT. The
+ * message must have passed isUsableDsnRequest and checkEnvelope.
+ */
+export function dsnEnvelopeFields(
+  message: SMTPMESSAGE2,
+  serverHasDsn: boolean,
+): Pick<Envelope, "mailParams" | "recipientParams" | "successResult"> {
+  const mailParams: string[] = [];
+  const envid = message.pszDSNENVID;
+  if (envid !== null && envid !== undefined) {
+    mailParams.push(envidParam(envid));
+  }
+
+  const ret = dsnRetParam(message.dsnRet ?? DSNRET_DEFAULT);
+  if (ret !== null) {
+    mailParams.push(ret);
+  }
+
+  // Recipients in checkEnvelope's order: every entry that is not ADDR_FROM.
+  const list = message.smtpMsg.rAddressList;
+  const recipientParams = list.prgAddress
+    .slice(0, list.cAddress)
+    .filter((entry) => (entry.addrtype & ADDR_TOFROM_MASK) !== ADDR_FROM)
+    .map((entry) => {
+      const notify = dsnNotifyParam(entry.addrtype);
+      return notify === null ? [] : [notify];
+    });
+
+  const requested = mailParams.length > 0 || recipientParams.some((params) => params.length > 0);
+  if (!requested) {
+    return { successResult: S_OK };
+  }
+
+  if (!serverHasDsn) {
+    return { successResult: IXP_S_SMTP_NO_DSN_SUPPORT };
+  }
+
+  return { mailParams, recipientParams, successResult: S_OK };
 }
 
 /** Report the body's progress as SMTP_SEND_STREAM responses. */
@@ -75,8 +151,11 @@ export class MessageFlow {
   /** Write MAIL FROM; the rest follows on the replies. */
   start(): void {
     this.session.flowActive = true;
-    this.session.onTeardown = () => this.#pump?.abort();
-    this.session.writeCommand(mailFrom(this.envelope.from));
+    this.session.onTeardown = () => {
+      this.#pump?.abort();
+      closeChunks(this.#chunks);
+    };
+    this.session.writeCommand(mailFrom(this.envelope.from, this.envelope.mailParams));
     this.session.expectReply({ command: SMTP_MAIL, onReply: (reply) => this.#onMailReply(reply) });
   }
 
@@ -92,12 +171,13 @@ export class MessageFlow {
   #sendNextRecipient(): void {
     const recipient = this.envelope.recipients[this.#nextRecipient];
     if (recipient === undefined) {
-      void this.#sendData();
+      this.#sendData().catch((error: unknown) => this.#abandon(error));
       return;
     }
 
+    const params = this.envelope.recipientParams?.[this.#nextRecipient];
     this.#nextRecipient += 1;
-    this.session.writeCommand(rcptTo(recipient));
+    this.session.writeCommand(rcptTo(recipient, params));
     this.session.expectReply({
       command: SMTP_RCPT,
       onReply: (reply) => this.#onRcptReply(reply, recipient),
@@ -148,7 +228,7 @@ export class MessageFlow {
       return;
     }
 
-    void this.#streamBody(first);
+    this.#streamBody(first).catch((error: unknown) => this.#abandon(error));
   }
 
   async #streamBody(first: IteratorResult<Uint8Array>): Promise<void> {
@@ -221,7 +301,7 @@ export class MessageFlow {
       return;
     }
 
-    this.#finish(makeResult({ hrResult: S_OK, reply }));
+    this.#finish(makeResult({ hrResult: this.envelope.successResult ?? S_OK, reply }));
   }
 
   #reject(reply: Reply, hrResult: HRESULT, problem: string | null): void {
@@ -255,8 +335,19 @@ export class MessageFlow {
     });
   }
 
+  /** End the session after an unexpected failure of the message source, so no flow is left busy. */
+  #abandon(error: unknown): void {
+    closeChunks(this.#chunks);
+    const result = makeResult({
+      hrResult: IXP_E_SOCKET_READ_ERROR,
+      pszProblem: asReadError(error).message,
+    });
+    this.session.fail(result);
+  }
+
   /** Deliver SMTP_SEND_MESSAGE with the transport already idle, so the callback may send again. */
   #finish(result: IXPRESULT): void {
+    closeChunks(this.#chunks);
     this.session.flowActive = false;
     this.session.onTeardown = null;
     this.session.callbacks.response(
