@@ -1,4 +1,11 @@
+import {
+  type HRESULT,
+  IXP_E_INVALID_ADDRESS_LIST,
+  IXP_E_SMTP_NO_RECIPIENTS,
+  IXP_E_SMTP_NO_SENDER,
+} from "../imnxport/hresults.js";
 import { ADDR_FROM, ADDR_TOFROM_MASK } from "../imnxport/index.js";
+import type { ISMTPCallback } from "../imnxport/interfaces.js";
 import type { INETSERVER, SMTPMESSAGE } from "../imnxport/structs.js";
 import { isMessageSource } from "./body/message-source.js";
 import { checkMailbox, checkReversePath } from "./wire/address.js";
@@ -6,7 +13,7 @@ import { checkMailbox, checkReversePath } from "./wire/address.js";
 /** The checked envelope of an SMTPMESSAGE, or the HRESULT-worthy reason it was refused. */
 export type EnvelopeCheck =
   | { ok: true; from: string; recipients: string[] }
-  | { ok: false; problem: "invalid-address" | "no-sender" | "no-recipients"; detail: string };
+  | { ok: false; hr: HRESULT; detail: string };
 
 /** Whether a host name or address string has a control character, a space, `/`, `\\` or `@`. */
 function hasForbiddenHostCharacter(name: string): boolean {
@@ -48,6 +55,20 @@ export function isTrue(value: unknown): boolean {
   return value === true || value === 1;
 }
 
+/** Whether InitNew received an object with the ISMTPCallback methods the transport calls. */
+export function isUsableCallback(callback: unknown): callback is ISMTPCallback {
+  return (
+    typeof callback === "object" &&
+    callback !== null &&
+    typeof (callback as ISMTPCallback).OnResponse === "function"
+  );
+}
+
+/** Whether InitNew's log path is a string, null (no log) or omitted. */
+export function isUsableLogPath(path: unknown): path is string | null | undefined {
+  return path === null || path === undefined || typeof path === "string";
+}
+
 /** Whether SendMessage received a message whose shape it can read; E_INVALIDARG if not. */
 export function isUsableMessage(message: unknown): message is SMTPMESSAGE {
   if (typeof message !== "object" || message === null) {
@@ -82,7 +103,7 @@ export function checkEnvelope(message: SMTPMESSAGE): EnvelopeCheck {
     const check = email === null ? null : isSender ? checkReversePath(email) : checkMailbox(email);
     if (check === null || !check.ok) {
       const reason = check === null ? "szEmail is not a string" : check.reason;
-      return { ok: false, problem: "invalid-address", detail: `address ${index}: ${reason}` };
+      return { ok: false, hr: IXP_E_INVALID_ADDRESS_LIST, detail: `address ${index}: ${reason}` };
     }
 
     if (isSender) {
@@ -93,11 +114,11 @@ export function checkEnvelope(message: SMTPMESSAGE): EnvelopeCheck {
   }
 
   if (from === null) {
-    return { ok: false, problem: "no-sender", detail: "no ADDR_FROM entry" };
+    return { ok: false, hr: IXP_E_SMTP_NO_SENDER, detail: "no ADDR_FROM entry" };
   }
 
   if (recipients.length === 0) {
-    return { ok: false, problem: "no-recipients", detail: "no ADDR_TO entry" };
+    return { ok: false, hr: IXP_E_SMTP_NO_RECIPIENTS, detail: "no ADDR_TO entry" };
   }
 
   return { ok: true, from, recipients };

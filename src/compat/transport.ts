@@ -6,7 +6,6 @@ import {
 } from "../imnxport/constants.js";
 import {
   IXP_DISCONNECTED,
-  IXP_DISCONNECTING,
   IXP_IS_AUTHENTICATED,
   IXP_IS_BUSY,
   IXP_IS_CONNECTED,
@@ -16,11 +15,9 @@ import {
   type IXPSTATUS,
   type IXPTYPE,
   SMTP_DATA,
-  SMTP_DOT,
   SMTP_EHLO,
   SMTP_HELO,
   SMTP_MAIL,
-  SMTP_QUIT,
   SMTP_RCPT,
   SMTP_RSET,
   type SMTPCOMMAND,
@@ -32,13 +29,8 @@ import {
   E_UNEXPECTED,
   type HRESULT,
   IXP_E_ALREADY_CONNECTED,
-  IXP_E_BUSY,
-  IXP_E_INVALID_ADDRESS_LIST,
-  IXP_E_INVALID_STATE,
   IXP_E_NOT_CONNECTED,
   IXP_E_NOT_INIT,
-  IXP_E_SMTP_NO_RECIPIENTS,
-  IXP_E_SMTP_NO_SENDER,
   S_FALSE,
   S_OK,
 } from "../imnxport/hresults.js";
@@ -50,23 +42,27 @@ import { isSMTPTransportIID, queryObjectInterface, ReferenceCount } from "./com/
 import { type Clock, ProtocolLog } from "./log/protocol-log.js";
 import { type NetworkSeam, systemNetwork } from "./net/connection.js";
 import { ConnectFlow, clientNameFor } from "./session/connect-flow.js";
-import { closeAfter421, sendDataStream } from "./session/data-stream-flow.js";
+import { sendDataStream } from "./session/data-stream-flow.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./session/deadline.js";
 import { dsnEnvelopeFields, isUsableDsnRequest, MessageFlow } from "./session/message-flow.js";
 import { type Reply, Session } from "./session/session.js";
-import { checkEnvelope, isTrue, isUsableMessage, isUsableServer } from "./transport-checks.js";
-import { checkEhloName, checkMailbox, checkReversePath } from "./wire/address.js";
 import {
-  data,
-  dot,
-  dsnNotifyParam,
-  ehlo,
-  helo,
-  mailFrom,
-  quit,
-  rcptTo,
-  rset,
-} from "./wire/commands.js";
+  commandState,
+  dataState,
+  sendDot,
+  sendQuit,
+  sendSingle,
+} from "./session/single-commands.js";
+import {
+  checkEnvelope,
+  isTrue,
+  isUsableCallback,
+  isUsableLogPath,
+  isUsableMessage,
+  isUsableServer,
+} from "./transport-checks.js";
+import { checkEhloName, checkMailbox, checkReversePath } from "./wire/address.js";
+import { data, dsnNotifyParam, ehlo, helo, mailFrom, rcptTo, rset } from "./wire/commands.js";
 
 /** Options of this package that the IDL has no place for. */
 export interface TransportOptions {
@@ -242,7 +238,7 @@ export class SMTPTransport implements ISMTPTransport2 {
       return this.DropConnection();
     }
 
-    this.#sendQuit();
+    sendQuit(this.#session);
     return S_OK;
   }
 
@@ -272,19 +268,7 @@ export class SMTPTransport implements ISMTPTransport2 {
   // ISMTPTransport
 
   InitNew(pszLogFilePath: string | null, pCallback: ISMTPCallback): HRESULT {
-    if (
-      typeof pCallback !== "object" ||
-      pCallback === null ||
-      typeof pCallback.OnResponse !== "function"
-    ) {
-      return E_INVALIDARG;
-    }
-
-    if (
-      pszLogFilePath !== null &&
-      pszLogFilePath !== undefined &&
-      typeof pszLogFilePath !== "string"
-    ) {
+    if (!isUsableCallback(pCallback) || !isUsableLogPath(pszLogFilePath)) {
       return E_INVALIDARG;
     }
 
@@ -323,7 +307,7 @@ export class SMTPTransport implements ISMTPTransport2 {
 
     const envelope = checkEnvelope(pMessage);
     if (!envelope.ok) {
-      return ENVELOPE_FAILURES[envelope.problem];
+      return envelope.hr;
     }
 
     const flow = new MessageFlow(this.#session, {
@@ -378,7 +362,7 @@ export class SMTPTransport implements ISMTPTransport2 {
       return state;
     }
 
-    this.#sendQuit();
+    sendQuit(this.#session);
     return S_OK;
   }
 
@@ -393,19 +377,12 @@ export class SMTPTransport implements ISMTPTransport2 {
   }
 
   CommandDOT(): HRESULT {
-    const state = this.#dataState();
+    const state = dataState(this.#session, this.#initialized);
     if (state !== S_OK) {
       return state;
     }
 
-    const session = this.#session;
-    session.dataMode = false;
-    session.writeCommand(dot());
-    session.expectReply({
-      command: SMTP_DOT,
-      minTimeoutSeconds: 600,
-      onReply: (reply) => closeAfter421(session, reply),
-    });
+    sendDot(this.#session);
     return S_OK;
   }
 
@@ -414,7 +391,7 @@ export class SMTPTransport implements ISMTPTransport2 {
       return E_INVALIDARG;
     }
 
-    const state = this.#dataState();
+    const state = dataState(this.#session, this.#initialized);
     if (state !== S_OK) {
       return state;
     }
@@ -456,35 +433,11 @@ export class SMTPTransport implements ISMTPTransport2 {
     return this.#single(SMTP_RCPT, rcptTo(check.mailbox, notify === null ? [] : [notify]));
   }
 
-  /** IXP_E_NOT_INIT, IXP_E_NOT_CONNECTED or IXP_E_BUSY, in that order, or S_OK when ready. */
   #commandState(): HRESULT {
-    const session = this.#session;
-    if (!this.#initialized) {
-      return IXP_E_NOT_INIT;
-    }
-
-    if (!session.connected || session.closing || session.quitting || !session.established) {
-      return IXP_E_NOT_CONNECTED;
-    }
-
-    if (session.busy || session.dataMode) {
-      return IXP_E_BUSY;
-    }
-
-    return S_OK;
+    return commandState(this.#session, this.#initialized);
   }
 
-  /** Like #commandState, for the calls that belong after DATA's 354: SendDataStream and CommandDOT. */
-  #dataState(): HRESULT {
-    const session = this.#session;
-    if (!session.dataMode) {
-      const state = this.#commandState();
-      return state === S_OK ? IXP_E_INVALID_STATE : state;
-    }
-
-    return session.busy ? IXP_E_BUSY : S_OK;
-  }
-
+  /** Check the state, then write one command whose reply is reported as `command`. */
   #single(
     command: SMTPCOMMAND,
     line: string | (() => string),
@@ -495,27 +448,8 @@ export class SMTPTransport implements ISMTPTransport2 {
       return state;
     }
 
-    const session = this.#session;
-    session.writeCommand(typeof line === "string" ? line : line());
-    session.expectReply({
-      command,
-      beforeResponse,
-      onReply: (reply) => closeAfter421(session, reply),
-    });
+    sendSingle(this.#session, command, typeof line === "string" ? line : line(), beforeResponse);
     return S_OK;
-  }
-
-  #sendQuit(): void {
-    const session = this.#session;
-    const socket = session.socket;
-    session.quitting = true;
-    session.setStatus(IXP_DISCONNECTING);
-    if (session.socket !== socket) {
-      return;
-    }
-
-    session.writeCommand(quit());
-    session.expectReply({ command: SMTP_QUIT, onReply: () => session.drop() });
   }
 
   /** Whether the EHLO reply of this connection listed the DSN extension (RFC 3461 §4). */
@@ -545,12 +479,6 @@ export class SMTPTransport implements ISMTPTransport2 {
     );
   }
 }
-
-const ENVELOPE_FAILURES = {
-  "invalid-address": IXP_E_INVALID_ADDRESS_LIST,
-  "no-sender": IXP_E_SMTP_NO_SENDER,
-  "no-recipients": IXP_E_SMTP_NO_RECIPIENTS,
-} as const;
 
 /** Create an SMTP transport, the way CoCreateInstance(CLSID_ISMTPTransport) did. */
 export function createSMTPTransport(options?: TransportOptions): ISMTPTransport2 {

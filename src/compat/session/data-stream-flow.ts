@@ -1,13 +1,12 @@
-import { SMTP_DATA, SMTP_DOT } from "../../imnxport/enums.js";
+import { SMTP_DATA } from "../../imnxport/enums.js";
 import { E_INVALIDARG, IXP_E_SOCKET_READ_ERROR } from "../../imnxport/hresults.js";
 import type { MessageSource } from "../../imnxport/structs.js";
 import { BodyPump, type PumpOutcome } from "../body/body-pump.js";
 import { asReadError, readMessage } from "../body/message-source.js";
 import { makeResult } from "../results.js";
-import { dot } from "../wire/commands.js";
-import { MIN_DOT_TIMEOUT_SECONDS } from "./deadline.js";
 import { progressTotal, streamProgressReporter } from "./message-flow.js";
 import type { Reply, Session } from "./session.js";
+import { sendDot } from "./single-commands.js";
 
 /**
  * SendDataStream: the body step alone, after the caller's CommandDATA got 354. It streams the
@@ -50,14 +49,8 @@ export async function sendDataStream(
   switch (outcome.kind) {
     case "done":
       session.stopWatching();
-      session.dataMode = false;
       session.flowActive = false;
-      session.writeCommand(dot());
-      session.expectReply({
-        command: SMTP_DOT,
-        minTimeoutSeconds: MIN_DOT_TIMEOUT_SECONDS,
-        onReply: (reply) => closeAfter421(session, reply),
-      });
+      sendDot(session);
       return;
     case "nul":
       session.fail(
@@ -86,11 +79,4 @@ function onEarlyReply(session: Session, reply: Reply, pump: BodyPump): void {
   }
 
   session.drop();
-}
-
-/** After a reply to a single command: RFC 5321 §3.8 says a 421 closes the connection. */
-export function closeAfter421(session: Session, reply: Reply): void {
-  if (reply.code === 421) {
-    session.drop();
-  }
 }
