@@ -1,9 +1,4 @@
-import {
-  ISF_QUERYAUTHSUPPORT,
-  ISF_QUERYDSNSUPPORT,
-  ISF_SMTP_USEIPFORHELO,
-  ISF_SSLONSAMEPORT,
-} from "../imnxport/constants.js";
+import { ISF_SMTP_USEIPFORHELO } from "../imnxport/constants.js";
 import {
   IXP_DISCONNECTED,
   IXP_IS_AUTHENTICATED,
@@ -41,7 +36,8 @@ import { CallbackDispatcher } from "./callback-dispatcher.js";
 import { isSMTPTransportIID, queryObjectInterface, ReferenceCount } from "./com/unknown.js";
 import { type Clock, ProtocolLog } from "./log/protocol-log.js";
 import { type NetworkSeam, systemNetwork } from "./net/connection.js";
-import { ConnectFlow, clientNameFor } from "./session/connect-flow.js";
+import type { TlsOptions } from "./net/tls.js";
+import { ConnectFlow, clientNameFor, planConnect } from "./session/connect-flow.js";
 import { sendDataStream } from "./session/data-stream-flow.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./session/deadline.js";
 import { dsnEnvelopeFields, isUsableDsnRequest, MessageFlow } from "./session/message-flow.js";
@@ -75,6 +71,8 @@ export interface TransportOptions {
   network?: Partial<NetworkSeam>;
   /** The clock that stamps the protocol log file's lines; tests pass a fixed one. */
   clock?: Clock;
+  /** Trusted certificates and the lowest TLS version for implicit TLS and STARTTLS. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -88,6 +86,7 @@ export class SMTPTransport implements ISMTPTransport2 {
   readonly #session: Session;
   readonly #clientName: string | null;
   readonly #clock: Clock | undefined;
+  readonly #tlsOptions: TlsOptions;
   readonly #references = new ReferenceCount(() => this.#finalRelease());
   #log: ProtocolLog | null = null;
   #initialized = false;
@@ -98,6 +97,7 @@ export class SMTPTransport implements ISMTPTransport2 {
     const network: NetworkSeam = { ...systemNetwork, ...options.network };
     this.#session = new Session(this, this.#callbacks, network);
     this.#clock = options.clock;
+    this.#tlsOptions = { ...options.tls };
     if (options.clientName !== undefined) {
       const check = checkEhloName(options.clientName);
       if (!check.ok) {
@@ -188,10 +188,9 @@ export class SMTPTransport implements ISMTPTransport2 {
       return IXP_E_ALREADY_CONNECTED;
     }
 
-    // NOTE: TLS and authentication are not implemented yet; refusing is safer than silently
-    // connecting in plaintext or without the credentials the caller asked to use.
-    const wantsTls = isTrue(pInetServer.fSSL) || (pInetServer.dwFlags & ISF_SSLONSAMEPORT) !== 0;
-    if (wantsTls || isTrue(fAuthenticate)) {
+    // NOTE: SASL authentication is not wired in yet; refusing is safer than connecting without
+    // the credentials the caller asked to use.
+    if (isTrue(fAuthenticate)) {
       return E_NOTIMPL;
     }
 
@@ -202,15 +201,15 @@ export class SMTPTransport implements ISMTPTransport2 {
     this.#callbacks.setCommandLogging(isTrue(fCommandLogging));
     this.#log?.start();
 
-    const flags = server.dwFlags;
-    const flow = new ConnectFlow(this.#session, {
-      host: server.szServerName,
-      port: server.dwPort > 0 ? server.dwPort : 25,
-      useEhlo: (flags & (ISF_QUERYAUTHSUPPORT | ISF_QUERYDSNSUPPORT)) !== 0,
-      ehloRequired: false,
-      useIpForHelo: (flags & ISF_SMTP_USEIPFORHELO) !== 0,
-      clientName: this.#clientName,
-    });
+    const flow = new ConnectFlow(
+      this.#session,
+      planConnect({
+        server,
+        authenticate: isTrue(fAuthenticate),
+        clientName: this.#clientName,
+        tlsOptions: this.#tlsOptions,
+      }),
+    );
     this.#connectFlow = flow;
     flow.start();
     return S_OK;

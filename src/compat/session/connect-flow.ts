@@ -1,23 +1,42 @@
 import type { Socket } from "node:net";
 import { hostname } from "node:os";
 import {
+  DEFAULT_SMTP_PORT,
+  DEFAULT_SMTP_SSL_PORT,
+  ISF_QUERYAUTHSUPPORT,
+  ISF_QUERYDSNSUPPORT,
+  ISF_SMTP_USEIPFORHELO,
+  ISF_SSLONSAMEPORT,
+} from "../../imnxport/constants.js";
+import {
   IXP_AUTHORIZED,
   IXP_CONNECTED,
   IXP_CONNECTING,
   IXP_FINDINGHOST,
   SMTP_BANNER,
   SMTP_CONNECTED,
+  SMTP_CUSTOM,
   SMTP_EHLO,
   SMTP_HELO,
 } from "../../imnxport/enums.js";
-import { IXP_E_CANT_FIND_HOST, IXP_E_FAILED_TO_CONNECT, S_OK } from "../../imnxport/hresults.js";
+import {
+  IXP_E_CANT_FIND_HOST,
+  IXP_E_FAILED_TO_CONNECT,
+  IXP_E_SECURE_CONNECT_FAILED,
+  IXP_E_SMTP_454_STARTTLS_FAILED,
+  IXP_E_SMTP_NO_STARTTLS_SUPPORT,
+  S_OK,
+} from "../../imnxport/hresults.js";
+import type { INETSERVER } from "../../imnxport/structs.js";
 import { errorCodeOf, type ResolvedAddress } from "../net/connection.js";
+import type { TlsOptions } from "../net/tls.js";
 import { makeResponse, makeResult } from "../results.js";
 import { WSAETIMEDOUT, winsockErrorFor } from "../winsock.js";
 import { checkEhloName, formatAddressLiteral } from "../wire/address.js";
-import { ehlo, helo } from "../wire/commands.js";
+import { ehlo, helo, startTls } from "../wire/commands.js";
 import type { ReplyLine } from "../wire/reply-parser.js";
 import type { Reply, Session } from "./session.js";
+import { upgradeToTls } from "./tls-upgrade.js";
 
 /** What Connect decided before the first byte: where to connect and how to greet. */
 export interface ConnectPlan {
@@ -31,7 +50,18 @@ export interface ConnectPlan {
   useIpForHelo: boolean;
   /** A caller-chosen EHLO/HELO name (an extension), already checked. */
   clientName: string | null;
+  /**
+   * "implicit": TLS before the greeting (fSSL alone). "starttls": STARTTLS required (fSSL with
+   * ISF_SSLONSAMEPORT). "opportunistic": STARTTLS when offered (ISF_SSLONSAMEPORT alone).
+   */
+  tls: TlsMode;
+  tlsOptions: TlsOptions;
+  /** Runs after the last EHLO or HELO reply; authentication plugs in here. */
+  afterHello?: (flow: ConnectFlow, reply: Reply) => void;
 }
+
+/** How Connect secures the connection, from INETSERVER.fSSL and ISF_SSLONSAMEPORT. */
+export type TlsMode = "none" | "implicit" | "starttls" | "opportunistic";
 
 /** EHLO replies that mean "EHLO not supported" and allow a HELO retry (RFC 5321 §4.1.4). */
 const EHLO_NOT_SUPPORTED = new Set([500, 502, 504]);
@@ -123,17 +153,24 @@ export class ConnectFlow {
       this.session.onDeadline = null;
       this.session.cancelDeadline();
       this.#attempt = null;
-      this.#onConnected(socket);
+      this.#onConnected(socket).catch((error: unknown) => this.#failSecuring(error));
     });
 
     this.session.onDeadline = () => giveUp(WSAETIMEDOUT);
     this.session.armDeadline();
   }
 
-  #onConnected(socket: Socket): void {
+  async #onConnected(socket: Socket): Promise<void> {
     this.session.adopt(socket);
-    this.session.setStatus(IXP_CONNECTED);
-    if (this.session.socket !== socket) {
+    if (this.plan.tls === "implicit") {
+      if (!(await upgradeToTls(this.session, this.plan.host, this.plan.tlsOptions))) {
+        return;
+      }
+    } else {
+      this.session.setStatus(IXP_CONNECTED);
+    }
+
+    if (this.session.socket === null) {
       return;
     }
 
@@ -147,14 +184,15 @@ export class ConnectFlow {
     }
 
     if (this.plan.useEhlo) {
-      this.#sendEhlo();
+      this.sendEhlo();
       return;
     }
 
     this.#sendHelo();
   }
 
-  #sendEhlo(): void {
+  /** Send EHLO; after STARTTLS this is the second EHLO, whose keywords replace the first's. */
+  sendEhlo(): void {
     this.capabilities.clear();
     this.#ehloLinesSeen = 0;
     this.session.writeCommand(
@@ -176,7 +214,7 @@ export class ConnectFlow {
 
   #onEhloReply(reply: Reply): void {
     if (reply.kind === "success") {
-      this.#finish();
+      this.#afterEhlo(reply);
       return;
     }
 
@@ -191,11 +229,71 @@ export class ConnectFlow {
 
   #onHeloReply(reply: Reply): void {
     if (reply.kind === "success") {
-      this.#finish();
+      this.#afterHello(reply);
       return;
     }
 
     this.session.failWithQuit(makeResult({ hrResult: reply.hr, reply }));
+  }
+
+  /** STARTTLS when the TLS mode asks for it and the connection is not secure yet (RFC 3207). */
+  #afterEhlo(reply: Reply): void {
+    const wantsStartTls = this.plan.tls === "starttls" || this.plan.tls === "opportunistic";
+    if (!wantsStartTls || this.session.secure) {
+      this.#afterHello(reply);
+      return;
+    }
+
+    if (this.capabilities.has("STARTTLS")) {
+      this.session.writeCommand(startTls());
+      this.session.expectReply({
+        command: SMTP_CUSTOM,
+        onReply: (answer) => {
+          this.#onStartTlsReply(answer).catch((error: unknown) => this.#failSecuring(error));
+        },
+      });
+      return;
+    }
+
+    if (this.plan.tls === "opportunistic") {
+      this.#afterHello(reply);
+      return;
+    }
+
+    // The server did not offer STARTTLS although TLS is required: stop without QUIT, as OE did.
+    this.session.fail(makeResult({ hrResult: IXP_E_SMTP_NO_STARTTLS_SUPPORT, reply }));
+  }
+
+  async #onStartTlsReply(reply: Reply): Promise<void> {
+    if (reply.kind === "failure") {
+      const hrResult = reply.code === 454 ? IXP_E_SMTP_454_STARTTLS_FAILED : reply.hr;
+      this.session.failWithQuit(makeResult({ hrResult, reply }));
+      return;
+    }
+
+    if (reply.code !== 220) {
+      this.session.protocolError(reply.text, reply.code);
+      return;
+    }
+
+    if (await upgradeToTls(this.session, this.plan.host, this.plan.tlsOptions)) {
+      this.sendEhlo();
+    }
+  }
+
+  /** A TLS setup that threw (an unreadable CA certificate, say) ends the session. */
+  #failSecuring(error: unknown): void {
+    const detail = error instanceof Error ? error.message : String(error);
+    this.session.fail(makeResult({ hrResult: IXP_E_SECURE_CONNECT_FAILED, pszProblem: detail }));
+  }
+
+  #afterHello(reply: Reply): void {
+    if (this.plan.afterHello !== undefined) {
+      this.plan.afterHello(this, reply);
+      return;
+    }
+
+    this.finish();
   }
 
   /**
@@ -216,7 +314,7 @@ export class ConnectFlow {
   }
 
   /** Without authentication the transport still reports AUTHORIZED, then CONNECTED. */
-  #finish(): void {
+  finish(): void {
     const session = this.session;
     const socket = session.socket;
     session.setStatus(IXP_AUTHORIZED);
@@ -256,4 +354,50 @@ export function clientNameFor(
   }
 
   return formatAddressLiteral(socket?.localAddress ?? "127.0.0.1");
+}
+
+/** Connect's arguments that decide the plan, after their checks. */
+export interface ConnectRequest {
+  server: INETSERVER;
+  authenticate: boolean;
+  clientName: string | null;
+  tlsOptions: TlsOptions;
+}
+
+/**
+ * Decide how to connect. fSSL with ISF_SSLONSAMEPORT is STARTTLS (required), fSSL alone is
+ * implicit TLS, ISF_SSLONSAMEPORT alone is STARTTLS when offered; port 0 means 465 for implicit
+ * TLS and 25 otherwise. EHLO is sent when authentication, STARTTLS or a capability query needs
+ * it, and may then fall back to HELO only when neither TLS nor AUTH depends on it.
+ */
+export function planConnect(request: ConnectRequest): ConnectPlan {
+  const { server } = request;
+  const flags = server.dwFlags;
+  const samePort = (flags & ISF_SSLONSAMEPORT) !== 0;
+  const ssl = server.fSSL === true || server.fSSL === 1;
+  const tls: TlsMode = ssl
+    ? samePort
+      ? "starttls"
+      : "implicit"
+    : samePort
+      ? "opportunistic"
+      : "none";
+  const queries = (flags & (ISF_QUERYAUTHSUPPORT | ISF_QUERYDSNSUPPORT)) !== 0;
+  const usesStartTls = tls === "starttls" || tls === "opportunistic";
+
+  return {
+    host: server.szServerName,
+    port:
+      server.dwPort > 0
+        ? server.dwPort
+        : tls === "implicit"
+          ? DEFAULT_SMTP_SSL_PORT
+          : DEFAULT_SMTP_PORT,
+    useEhlo: request.authenticate || usesStartTls || queries,
+    ehloRequired: request.authenticate || tls === "starttls",
+    useIpForHelo: (flags & ISF_SMTP_USEIPFORHELO) !== 0,
+    clientName: request.clientName,
+    tls,
+    tlsOptions: request.tlsOptions,
+  };
 }

@@ -83,11 +83,15 @@ export class Session {
   closing = false;
   /** Connect delivered SMTP_CONNECTED on this connection. */
   established = false;
+  /** The connection is protected by TLS (implicit, or after STARTTLS). */
+  secure = false;
   lastReply: ReplyFacts | null = null;
   /** Called whenever the connection ends, so flows can stop their own work. */
   onTeardown: (() => void) | null = null;
 
   #socket: Socket | null = null;
+  /** The plain socket is being handed to TLS: its events no longer concern the session. */
+  #handingOver = false;
   #parser = new ReplyParser();
   #pending: ReplyExpectation | null = null;
   #serverSpokeEarly = false;
@@ -128,7 +132,9 @@ export class Session {
   }
 
   /** Take over a connected socket and start reading replies from it. */
-  adopt(socket: Socket): void {
+  adopt(socket: Socket, secure = false): void {
+    this.#handingOver = false;
+    this.secure = secure;
     this.#socket = socket;
     this.#parser = new ReplyParser();
     this.#socketError = 0;
@@ -142,6 +148,17 @@ export class Session {
     socket.on("data", (chunk: Buffer) => this.#onData(socket, chunk));
     socket.on("error", (error: Error) => this.#onSocketError(socket, error));
     socket.on("close", () => this.#onClose(socket));
+  }
+
+  /**
+   * Stop reading the plain socket so STARTTLS can wrap it. Every byte received after the 220
+   * is discarded, so nothing the server sent in plaintext can pose as a reply over TLS
+   * (RFC 3207 §4.2). The socket stays the session's until `adopt` takes the TLS socket.
+   */
+  handOverForTls(): Socket | null {
+    this.#handingOver = true;
+    this.#parser.discardBuffered();
+    return this.#socket;
   }
 
   /** Write a command line; `logged` replaces the line in OnCommand when it carries a secret. */
@@ -299,7 +316,7 @@ export class Session {
   }
 
   #onData(socket: Socket, chunk: Buffer): void {
-    if (socket !== this.#socket) {
+    if (socket !== this.#socket || this.#handingOver) {
       return;
     }
 
@@ -308,7 +325,7 @@ export class Session {
   }
 
   #drainLines(socket: Socket): void {
-    while (socket === this.#socket) {
+    while (socket === this.#socket && !this.#handingOver) {
       const early = this.#serverSpokeEarly;
       let line: ReplyLine | null;
       try {
@@ -414,7 +431,7 @@ export class Session {
   }
 
   #onSocketError(socket: Socket, error: Error): void {
-    if (socket !== this.#socket) {
+    if (socket !== this.#socket || this.#handingOver) {
       return;
     }
 
@@ -423,7 +440,7 @@ export class Session {
   }
 
   #onClose(socket: Socket): void {
-    if (socket !== this.#socket) {
+    if (socket !== this.#socket || this.#handingOver) {
       return;
     }
 
@@ -460,6 +477,8 @@ export class Session {
     this.quitting = false;
     this.closing = false;
     this.established = false;
+    this.secure = false;
+    this.#handingOver = false;
     this.onDeadline = null;
     this.onTeardown?.();
   }
