@@ -26,6 +26,7 @@ import {
   IXP_E_ALREADY_CONNECTED,
   IXP_E_NOT_CONNECTED,
   IXP_E_NOT_INIT,
+  IXP_E_SMTP_530_STARTTLS_REQUIRED,
   S_FALSE,
   S_OK,
 } from "../imnxport/hresults.js";
@@ -37,9 +38,17 @@ import { isSMTPTransportIID, queryObjectInterface, ReferenceCount } from "./com/
 import { type Clock, ProtocolLog } from "./log/protocol-log.js";
 import { type NetworkSeam, systemNetwork } from "./net/connection.js";
 import type { TlsOptions } from "./net/tls.js";
-import { ConnectFlow, clientNameFor, planConnect } from "./session/connect-flow.js";
+import { runCommandAuth } from "./session/command-auth.js";
+import { ConnectAuthenticator, mayAuthenticate } from "./session/connect-auth.js";
+import {
+  ConnectFlow,
+  type ConnectPlan,
+  clientNameFor,
+  planConnect,
+} from "./session/connect-flow.js";
 import { sendDataStream } from "./session/data-stream-flow.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./session/deadline.js";
+import { type AuthSettings, isSupportedMechanism } from "./session/mechanisms.js";
 import { dsnEnvelopeFields, isUsableDsnRequest, MessageFlow } from "./session/message-flow.js";
 import { type Reply, Session } from "./session/session.js";
 import {
@@ -57,7 +66,12 @@ import {
   isUsableMessage,
   isUsableServer,
 } from "./transport-checks.js";
-import { checkEhloName, checkMailbox, checkReversePath } from "./wire/address.js";
+import {
+  checkEhloName,
+  checkMailbox,
+  checkReversePath,
+  checkSaslMechanism,
+} from "./wire/address.js";
 import { data, dsnNotifyParam, ehlo, helo, mailFrom, rcptTo, rset } from "./wire/commands.js";
 
 /** Options of this package that the IDL has no place for. */
@@ -73,6 +87,13 @@ export interface TransportOptions {
   clock?: Clock;
   /** Trusted certificates and the lowest TLS version for implicit TLS and STARTTLS. */
   tls?: TlsOptions;
+  /**
+   * Send credentials over a connection without TLS to a server that is not on loopback. Off by
+   * default: OE did this, and every network hop could read the password.
+   */
+  allowCleartextAuth?: boolean;
+  /** An OAuth 2.0 access token for XOAUTH2, used instead of the password when the server lists it. */
+  xoauth2?: { username: string; accessToken: string };
 }
 
 /**
@@ -87,6 +108,7 @@ export class SMTPTransport implements ISMTPTransport2 {
   readonly #clientName: string | null;
   readonly #clock: Clock | undefined;
   readonly #tlsOptions: TlsOptions;
+  readonly #auth: AuthSettings;
   readonly #references = new ReferenceCount(() => this.#finalRelease());
   #log: ProtocolLog | null = null;
   #initialized = false;
@@ -98,6 +120,10 @@ export class SMTPTransport implements ISMTPTransport2 {
     this.#session = new Session(this, this.#callbacks, network);
     this.#clock = options.clock;
     this.#tlsOptions = { ...options.tls };
+    this.#auth = {
+      allowCleartext: options.allowCleartextAuth === true,
+      xoauth2: options.xoauth2 === undefined ? null : { ...options.xoauth2 },
+    };
     if (options.clientName !== undefined) {
       const check = checkEhloName(options.clientName);
       if (!check.ok) {
@@ -161,7 +187,7 @@ export class SMTPTransport implements ISMTPTransport2 {
       case IXP_IS_READY:
         return this.#commandState() === S_OK ? S_OK : S_FALSE;
       case IXP_IS_AUTHENTICATED:
-        return S_FALSE;
+        return session.authenticated ? S_OK : S_FALSE;
       default:
         return E_INVALIDARG;
     }
@@ -188,12 +214,6 @@ export class SMTPTransport implements ISMTPTransport2 {
       return IXP_E_ALREADY_CONNECTED;
     }
 
-    // NOTE: SASL authentication is not wired in yet; refusing is safer than connecting without
-    // the credentials the caller asked to use.
-    if (isTrue(fAuthenticate)) {
-      return E_NOTIMPL;
-    }
-
     const server: INETSERVER = { ...pInetServer };
     this.#server = server;
     this.#session.timeoutSeconds =
@@ -201,18 +221,26 @@ export class SMTPTransport implements ISMTPTransport2 {
     this.#callbacks.setCommandLogging(isTrue(fCommandLogging));
     this.#log?.start();
 
-    const flow = new ConnectFlow(
-      this.#session,
-      planConnect({
-        server,
-        authenticate: isTrue(fAuthenticate),
-        clientName: this.#clientName,
-        tlsOptions: this.#tlsOptions,
-      }),
-    );
+    const plan = planConnect({
+      server,
+      authenticate: isTrue(fAuthenticate),
+      clientName: this.#clientName,
+      tlsOptions: this.#tlsOptions,
+    });
+    if (isTrue(fAuthenticate)) {
+      const reconnect = (): void => this.#startConnectFlow(plan);
+      const authenticator = new ConnectAuthenticator(this.#session, server, this.#auth, reconnect);
+      plan.afterHello = (flow) => authenticator.run(flow);
+    }
+
+    this.#startConnectFlow(plan);
+    return S_OK;
+  }
+
+  #startConnectFlow(plan: ConnectPlan): void {
+    const flow = new ConnectFlow(this.#session, plan);
     this.#connectFlow = flow;
     flow.start();
-    return S_OK;
   }
 
   HandsOffCallback(): HRESULT {
@@ -347,12 +375,25 @@ export class SMTPTransport implements ISMTPTransport2 {
   }
 
   CommandAUTH(pszAuthType: string): HRESULT {
-    if (typeof pszAuthType !== "string" || pszAuthType.length === 0) {
+    const check = typeof pszAuthType === "string" ? checkSaslMechanism(pszAuthType) : null;
+    if (check === null || !check.ok) {
       return E_INVALIDARG;
     }
 
-    // NOTE: SASL authentication is not implemented yet.
-    return E_NOTIMPL;
+    const state = this.#commandState();
+    if (state !== S_OK) {
+      return state;
+    }
+
+    if (!isSupportedMechanism(check.mechanism, this.#auth)) {
+      return E_NOTIMPL;
+    }
+
+    if (!mayAuthenticate(this.#session, this.#auth)) {
+      return IXP_E_SMTP_530_STARTTLS_REQUIRED;
+    }
+
+    return runCommandAuth(this.#session, check.mechanism, this.#server, this.#auth);
   }
 
   CommandQUIT(): HRESULT {

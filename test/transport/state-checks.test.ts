@@ -17,7 +17,6 @@ import {
 } from "../../src/imnxport/enums.js";
 import {
   E_INVALIDARG,
-  E_NOTIMPL,
   IXP_E_ALREADY_CONNECTED,
   IXP_E_BUSY,
   IXP_E_CANT_FIND_HOST,
@@ -156,13 +155,14 @@ describe("argument checks", () => {
     );
   });
 
-  it("AUTH returns E_NOTIMPL", async () => {
+  it("CommandAUTH and SendMessage2 before Connect", async () => {
     const transport = createSMTPTransport();
     const recorder = new TraceRecorder(transport);
     transport.InitNew(null, recorder);
 
-    expect(nameOf(transport.Connect(inetServer(25), true, false))).toBe(nameOf(E_NOTIMPL));
-    expect(nameOf(transport.CommandAUTH("LOGIN"))).toBe(nameOf(E_NOTIMPL));
+    expect(nameOf(transport.CommandAUTH("LOGIN"))).toBe(nameOf(IXP_E_NOT_CONNECTED));
+    expect(nameOf(transport.CommandAUTH("LOGIN\r\nMAIL FROM:<x@evil>"))).toBe(nameOf(E_INVALIDARG));
+    expect(nameOf(transport.CommandAUTH("login"))).toBe(nameOf(E_INVALIDARG));
     const message2 = {
       smtpMsg: smtpMessage("a@x.test", ["b@y.test"], "x"),
       pszDSNENVID: null,

@@ -76,6 +76,8 @@ export class ConnectFlow {
   #attempt: Socket | null = null;
   /** EHLO keywords of the last EHLO reply, uppercase, with their parameters. */
   readonly capabilities = new Map<string, string>();
+  /** The text of each line of the last EHLO reply, for the AUTH mechanism list. */
+  readonly ehloLines: string[] = [];
 
   constructor(
     private readonly session: Session,
@@ -194,6 +196,7 @@ export class ConnectFlow {
   /** Send EHLO; after STARTTLS this is the second EHLO, whose keywords replace the first's. */
   sendEhlo(): void {
     this.capabilities.clear();
+    this.ehloLines.length = 0;
     this.#ehloLinesSeen = 0;
     this.session.writeCommand(
       ehlo(clientNameFor(this.plan.clientName, this.plan.useIpForHelo, this.session.socket)),
@@ -302,6 +305,7 @@ export class ConnectFlow {
    */
   #recordCapability(line: ReplyLine): void {
     this.#ehloLinesSeen += 1;
+    this.ehloLines.push(line.text);
     if (line.code !== 250 || this.#ehloLinesSeen === 1) {
       return;
     }

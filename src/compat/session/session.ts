@@ -85,6 +85,8 @@ export class Session {
   established = false;
   /** The connection is protected by TLS (implicit, or after STARTTLS). */
   secure = false;
+  /** AUTH succeeded on this connection (IXP_IS_AUTHENTICATED). */
+  authenticated = false;
   lastReply: ReplyFacts | null = null;
   /** Called whenever the connection ends, so flows can stop their own work. */
   onTeardown: (() => void) | null = null;
@@ -144,6 +146,7 @@ export class Session {
     this.closing = false;
     this.dataMode = false;
     this.established = false;
+    this.authenticated = false;
 
     socket.on("data", (chunk: Buffer) => this.#onData(socket, chunk));
     socket.on("error", (error: Error) => this.#onSocketError(socket, error));
@@ -284,6 +287,23 @@ export class Session {
     const socket = this.#socket;
     this.#teardown();
     socket?.destroy();
+  }
+
+  /**
+   * Send QUIT and close without waiting for the reply and without IXP_DISCONNECTED: the
+   * connection is being replaced by a new attempt (IXP_AUTHRETRY).
+   */
+  closeForRetry(): void {
+    const socket = this.#socket;
+    if (socket === null) {
+      return;
+    }
+
+    this.writeCommand("QUIT\r\n");
+    this.#teardown();
+    socket.end();
+    socket.on("error", () => {});
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   reportDisconnected(): void {
@@ -478,6 +498,7 @@ export class Session {
     this.closing = false;
     this.established = false;
     this.secure = false;
+    this.authenticated = false;
     this.#handingOver = false;
     this.onDeadline = null;
     this.onTeardown?.();
