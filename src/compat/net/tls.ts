@@ -40,6 +40,8 @@ const DATE_ERRORS = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
 export function startTls(socket: Socket, host: string, options: TlsOptions = {}): TLSSocket {
   const settings: ConnectionOptions = {
     socket,
+    // Node checks the certificate against `host` (an address literal is matched to IP SANs).
+    host,
     rejectUnauthorized: false,
     minVersion: options.minVersion ?? "TLSv1.2",
     // RFC 6066 §3: SNI carries DNS names only, never address literals.
@@ -54,6 +56,10 @@ export function certificateProblem(socket: TLSSocket, host: string): Certificate
   const error = socket.authorizationError;
   const code = typeof error === "string" ? error : (error as { code?: string } | undefined)?.code;
   if (!socket.authorized && code !== undefined) {
+    if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+      return { hr: IXP_E_INVALID_CERT_CN, text: `The certificate does not name ${host}.` };
+    }
+
     if (DATE_ERRORS.has(code)) {
       return {
         hr: IXP_E_INVALID_CERT_DATE,
