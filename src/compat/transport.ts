@@ -48,7 +48,7 @@ import {
 } from "./session/connect-flow.js";
 import { sendDataStream } from "./session/data-stream-flow.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./session/deadline.js";
-import { type AuthSettings, isSupportedMechanism } from "./session/mechanisms.js";
+import { type AuthSettings, isSupportedMechanism, type NtlmSettings } from "./session/mechanisms.js";
 import { dsnEnvelopeFields, isUsableDsnRequest, MessageFlow } from "./session/message-flow.js";
 import { type Reply, Session } from "./session/session.js";
 import {
@@ -94,6 +94,8 @@ export interface TransportOptions {
   allowCleartextAuth?: boolean;
   /** An OAuth 2.0 access token for XOAUTH2, used instead of the password when the server lists it. */
   xoauth2?: { username: string; accessToken: string };
+  /** NTLM (fTrySicily) settings: the Windows domain and workstation name. */
+  ntlm?: NtlmSettings;
 }
 
 /**
@@ -123,6 +125,7 @@ export class SMTPTransport implements ISMTPTransport2 {
     this.#auth = {
       allowCleartext: options.allowCleartextAuth === true,
       xoauth2: options.xoauth2 === undefined ? null : { ...options.xoauth2 },
+      ntlm: { ...options.ntlm },
     };
     if (options.clientName !== undefined) {
       const check = checkEhloName(options.clientName);

@@ -55,6 +55,8 @@ export interface ScenarioOptions {
   server?: ScriptedServerOptions;
   serverFields?: Partial<INETSERVER>;
   commandLogging?: boolean;
+  /** Connect's fAuthenticate. */
+  connectAuthenticate?: boolean;
   transportOptions?: TransportOptions;
   /** Sent from inside OnResponse(SMTP_CONNECTED); null sends nothing. */
   message?: SMTPMESSAGE | null;
@@ -112,8 +114,10 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     }
 
     const logging = options.commandLogging ?? true;
-    recorder.call(`Connect(server, FALSE, ${logging ? "TRUE" : "FALSE"})`, () =>
-      transport.Connect(inetServer(server.port, options.serverFields), false, logging),
+    const authenticate = options.connectAuthenticate === true;
+    const flags = `${authenticate ? "TRUE" : "FALSE"}, ${logging ? "TRUE" : "FALSE"}`;
+    recorder.call(`Connect(server, ${flags})`, () =>
+      transport.Connect(inetServer(server.port, options.serverFields), authenticate, logging),
     );
     await recorder.disconnected();
     if (server.connections.length > 0) {

@@ -90,7 +90,12 @@ export class TraceRecorder implements ISMTPCallback {
     return 1;
   }
 
-  OnPrompt(hrError: number, _pszText: string, _pszCaption: string, uType: number): number {
+  OnPrompt(
+    hrError: number,
+    _pszText: string,
+    _pszCaption: string,
+    uType: number,
+  ): number | Promise<number> {
     this.#record(`prompt ${formatHr(hrError)} type ${uType}`);
     return 7;
   }

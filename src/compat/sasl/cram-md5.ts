@@ -10,9 +10,9 @@ export interface CramMd5Options {
 const NAME = "CRAM-MD5";
 
 /**
- * CRAM-MD5 (RFC 2195): no initial response; the server's one challenge is answered with
- * `username SP hex(HMAC-MD5(password, challenge))`, lower-case hex. Names and passwords are
- * encoded as UTF-8, because RFC 2195 does not name an encoding.
+ * CRAM-MD5 (RFC 2195): no initial response, then one server challenge, to which the client
+ * responds with `username SP hex(HMAC-MD5(password, challenge))` in lower-case hex. Names and
+ * passwords are encoded as UTF-8, because RFC 2195 does not name an encoding.
  */
 export class CramMd5Mechanism implements SaslMechanism {
   readonly name = NAME;
@@ -34,7 +34,7 @@ export class CramMd5Mechanism implements SaslMechanism {
     if (this.#answered) {
       throw new SaslError(
         "ERR_SASL_UNEXPECTED_CHALLENGE",
-        "CRAM-MD5 received a second challenge; RFC 2195 defines only one.",
+        "CRAM-MD5 received a second challenge, but RFC 2195 defines only one.",
         NAME,
       );
     }
@@ -42,7 +42,7 @@ export class CramMd5Mechanism implements SaslMechanism {
     if (challenge.length === 0) {
       throw new SaslError(
         "ERR_SASL_CHALLENGE_MALFORMED",
-        "CRAM-MD5 received an empty challenge; RFC 2195 requires a unique string to sign.",
+        "CRAM-MD5 received an empty challenge, but RFC 2195 requires a unique string to sign.",
         NAME,
       );
     }

@@ -6,8 +6,8 @@
  *   whose fields point outside the message.
  * - `ERR_SASL_UNEXPECTED_CHALLENGE`: the server sent a challenge where the mechanism expects
  *   none, such as a second 334 after the PLAIN credentials or a non-empty PLAIN challenge.
- * - `ERR_SASL_UNSUPPORTED_CHALLENGE`: the challenge is well formed but asks for something this
- *   client does not do, such as an NTLM server that does not accept Unicode strings.
+ * - `ERR_SASL_UNSUPPORTED_CHALLENGE`: the challenge is well formed but requires something this
+ *   client does not support, such as an NTLM server that does not accept Unicode strings.
  * - `ERR_SASL_INVALID_CREDENTIALS`: a user name, password or token contains a character that the
  *   mechanism's encoding cannot carry, such as NUL in PLAIN or U+0001 in XOAUTH2.
  *
@@ -28,7 +28,7 @@ export class SaslError extends Error {
   /** Stable code for programs, while the message is for people. */
   readonly code: SaslErrorCode;
 
-  /** The mechanism that raised the error, such as `CRAM-MD5`, or null for shared helpers. */
+  /** The mechanism that raised the error, such as `CRAM-MD5`, or null for decodeChallenge. */
   readonly mechanism: string | null;
 
   constructor(code: SaslErrorCode, message: string, mechanism: string | null) {

@@ -44,7 +44,7 @@ export interface SaslMechanism {
   start(): SaslStep;
 
   /**
-   * Returns the answer to one server challenge, given its decoded bytes. It throws a SaslError
+   * Returns the response to one server challenge, given its decoded bytes. It throws a SaslError
    * when the exchange cannot go on, and the caller then sends `*`.
    */
   respond(challenge: Buffer): SaslStep;

@@ -8,7 +8,7 @@ export interface PlainOptions {
   authorizationId?: string;
   /**
    * Send the credentials with the AUTH command (the default) rather than after the server's
-   * empty 334 challenge. RFC 4954 §4 requires servers to accept an initial response.
+   * empty 334 challenge. False suits a server that rejects an initial response.
    */
   initialResponse?: boolean;
 }
@@ -47,13 +47,13 @@ export class PlainMechanism implements SaslMechanism {
 
   /**
    * Sends the credentials after an empty challenge when no initial response went out. Any other
-   * challenge is an error, as in Go's net/smtp PlainAuth: RFC 4616 defines no server data.
+   * challenge is an error, because RFC 4616 defines no server data.
    */
   respond(challenge: Buffer): SaslStep {
     if (this.#sent) {
       throw new SaslError(
         "ERR_SASL_UNEXPECTED_CHALLENGE",
-        "PLAIN received a challenge after its credentials were sent; expected 235 or a failure reply.",
+        "PLAIN received a challenge after its credentials were sent. Expected 235 or a failure reply.",
         NAME,
       );
     }
@@ -61,7 +61,7 @@ export class PlainMechanism implements SaslMechanism {
     if (challenge.length > 0) {
       throw new SaslError(
         "ERR_SASL_UNEXPECTED_CHALLENGE",
-        `PLAIN received a non-empty challenge of ${challenge.length} bytes; RFC 4616 allows only an empty one.`,
+        `PLAIN received a non-empty challenge of ${challenge.length} bytes, but RFC 4616 allows only an empty one.`,
         NAME,
       );
     }

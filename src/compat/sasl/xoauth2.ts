@@ -12,8 +12,8 @@ const NAME = "XOAUTH2";
 /**
  * XOAUTH2 (Google's and Microsoft's SASL mechanism for OAuth 2.0 bearer tokens): the initial
  * response is `user=<username>^Aauth=Bearer <token>^A^A`, where ^A is U+0001. A server that
- * rejects the token sends a 334 with a base64 JSON error; the client answers it with an empty
- * line and the server then sends its failure reply.
+ * rejects the token sends a 334 with a base64 JSON error. The client responds with an empty line,
+ * and the server then sends its failure reply.
  */
 export class XOAuth2Mechanism implements SaslMechanism {
   readonly name = NAME;

@@ -1,5 +1,6 @@
 import { E_INVALIDARG, type HRESULT, S_OK } from "../../imnxport/hresults.js";
 import type { INETSERVER } from "../../imnxport/structs.js";
+import type { SaslMechanismName } from "../sasl/choose.js";
 import type { SaslMechanism } from "../sasl/mechanism.js";
 import { AuthExchange } from "./auth-exchange.js";
 import { type AuthSettings, createMechanism } from "./mechanisms.js";
@@ -14,7 +15,7 @@ import { closeAfter421 } from "./single-commands.js";
  */
 export function runCommandAuth(
   session: Session,
-  name: string,
+  name: SaslMechanismName,
   server: INETSERVER | null,
   settings: AuthSettings,
 ): HRESULT {

@@ -1,9 +1,13 @@
 import type { INETSERVER } from "../../imnxport/structs.js";
-import { CramMd5Mechanism } from "../sasl/cram-md5.js";
-import { LoginMechanism } from "../sasl/login.js";
+import {
+  chooseMechanism,
+  createMechanism as createSaslMechanism,
+  PASSWORD_MECHANISMS,
+  parseAuthCapability,
+  type SaslMechanismName,
+} from "../sasl/choose.js";
 import type { SaslMechanism } from "../sasl/mechanism.js";
-import { PlainMechanism } from "../sasl/plain.js";
-import { XOAuth2Mechanism } from "../sasl/xoauth2.js";
+import type { NtlmOptions } from "../sasl/ntlm.js";
 
 /** Authentication settings of this package that the IDL has no place for. */
 export interface AuthSettings {
@@ -11,82 +15,56 @@ export interface AuthSettings {
   allowCleartext: boolean;
   /** An OAuth 2.0 bearer token; XOAUTH2 is then used when the server lists it. */
   xoauth2: { username: string; accessToken: string } | null;
+  /** NTLM settings beyond the user name and password (domain, workstation). */
+  ntlm: NtlmSettings;
 }
 
-/** The mechanisms imnxport can run, in the order it prefers them without fTrySicily. */
-const PREFERRED = ["CRAM-MD5", "PLAIN", "LOGIN"] as const;
+/** NTLM settings of TransportOptions: the client challenge and time exist for reproducible tests. */
+export type NtlmSettings = Omit<NtlmOptions, "username" | "password">;
 
-/**
- * The SASL mechanisms an EHLO reply lists, upper case, from `AUTH mech…` lines and the older
- * `AUTH=mech…` form some servers still send for OE's sake. Keywords are matched as whole words.
- */
+/** The SASL mechanisms an EHLO reply lists, from the text of its lines (code included). */
 export function listedMechanisms(ehloLines: readonly string[]): string[] {
-  const found = new Set<string>();
-  for (const line of ehloLines.slice(1)) {
-    const words = line.slice(4).trim().split(/\s+/);
-    const keyword = (words[0] ?? "").toUpperCase();
-    if (keyword === "AUTH") {
-      words.slice(1).forEach((word) => found.add(word.toUpperCase()));
-    } else if (keyword.startsWith("AUTH=")) {
-      found.add(keyword.slice(5));
-      words.slice(1).forEach((word) => found.add(word.toUpperCase()));
-    }
-  }
+  return parseAuthCapability(ehloLines.slice(1).map((line) => line.slice(4)));
+}
 
-  found.delete("");
-  return [...found];
+function availableMechanisms(settings: AuthSettings): SaslMechanismName[] {
+  const available: SaslMechanismName[] = ["NTLM", ...PASSWORD_MECHANISMS];
+  return settings.xoauth2 === null ? available : ["XOAUTH2", ...available];
 }
 
 /**
- * Choose the mechanism: XOAUTH2 when a token is configured and listed; NTLM (OE's "Secure
- * Password Authentication") when fTrySicily is set; otherwise the first of CRAM-MD5, PLAIN and
+ * Choose the mechanism: NTLM (OE's "Secure Password Authentication") when fTrySicily is set,
+ * otherwise XOAUTH2 when a token is configured and listed, then the first of CRAM-MD5, PLAIN and
  * LOGIN that the server lists. Null when nothing fits.
  */
 export function chooseAuthMechanism(
   listed: readonly string[],
   server: INETSERVER,
   settings: AuthSettings,
-): string | null {
-  if (settings.xoauth2 !== null && listed.includes("XOAUTH2")) {
-    return "XOAUTH2";
-  }
-
-  if (server.fTrySicily === true || server.fTrySicily === 1) {
-    return listed.includes("NTLM") ? "NTLM" : null;
-  }
-
-  return PREFERRED.find((name) => listed.includes(name)) ?? null;
+): SaslMechanismName | null {
+  const trySicily = server.fTrySicily === true || server.fTrySicily === 1;
+  return chooseMechanism(listed, { trySicily, available: availableMechanisms(settings) });
 }
 
-/** Whether `name` is a mechanism createMechanism can build. */
-export function isSupportedMechanism(name: string, settings: AuthSettings): boolean {
-  return (
-    (PREFERRED as readonly string[]).includes(name) ||
-    name === "NTLM" ||
-    (name === "XOAUTH2" && settings.xoauth2 !== null)
-  );
-}
-
-/** Build the client side of mechanism `name` with the server's credentials. */
-export function createMechanism(
+/** Whether CommandAUTH can run mechanism `name` with these settings. */
+export function isSupportedMechanism(
   name: string,
+  settings: AuthSettings,
+): name is SaslMechanismName {
+  return (availableMechanisms(settings) as string[]).includes(name);
+}
+
+/** Build the client side of mechanism `name` with the server's credentials; throws SaslError. */
+export function createMechanism(
+  name: SaslMechanismName,
   server: INETSERVER,
   settings: AuthSettings,
 ): SaslMechanism {
-  const credentials = { username: server.szUserName, password: server.szPassword };
-  switch (name) {
-    case "CRAM-MD5":
-      return new CramMd5Mechanism(credentials);
-    case "PLAIN":
-      return new PlainMechanism(credentials);
-    case "LOGIN":
-      return new LoginMechanism(credentials);
-    case "XOAUTH2":
-      if (settings.xoauth2 === null) {
-        throw new TypeError("XOAUTH2 needs the xoauth2 transport option");
-      }
-      return new XOAuth2Mechanism(settings.xoauth2);
-    default:
-      throw new TypeError(`Unsupported SASL mechanism ${name}`);
-  }
+  const xoauth2 = name === "XOAUTH2" ? settings.xoauth2 : null;
+  return createSaslMechanism(name, {
+    username: xoauth2?.username ?? server.szUserName,
+    password: server.szPassword,
+    ...(xoauth2 === null ? {} : { accessToken: xoauth2.accessToken }),
+    ntlm: settings.ntlm,
+  });
 }
