@@ -12,8 +12,11 @@ import {
   formatResponse,
   formatStatus,
   hresultName,
+  IDNO,
+  IDYES,
   type IInternetTransport,
   type INETSERVER,
+  ISF_SSLONSAMEPORT,
   type ISMTPTransport2,
   IXP_DISCONNECTED,
   type IXPRESULT,
@@ -23,10 +26,23 @@ import {
   type SMTPMESSAGE,
   type SMTPRESPONSE,
 } from "../src/index.js";
-import { type EmbeddedServer, startEmbeddedServer } from "./embedded-server.js";
+import {
+  type EmbeddedServer,
+  type EmbeddedServerOptions,
+  startEmbeddedServer,
+} from "./embedded-server.js";
 import { buildDemoMessage, normalizeLineEnds } from "./message.js";
 
-const USAGE = "usage: npm run demo [-- --server HOST:PORT]";
+const USAGE =
+  "usage: npm run demo [-- [--server HOST:PORT] [--tls | --starttls] [--user NAME --password SECRET]]";
+
+/** What the command line asked for. */
+interface DemoOptions {
+  target: { host: string; port: number } | null;
+  tls: "none" | "implicit" | "starttls";
+  user: string | null;
+  password: string;
+}
 const SENDER = "sender@example.com";
 const RECIPIENTS = ["first@example.org", "second@example.org"];
 
@@ -39,6 +55,8 @@ class DemoCallback extends SMTPCallbackBase {
   constructor(
     private readonly transport: ISMTPTransport2,
     private readonly message: SMTPMESSAGE,
+    /** The embedded server uses smtp-server's own self-signed certificate, which only it may pass. */
+    private readonly acceptUntrustedCertificate: boolean,
   ) {
     super();
     this.#done = new Promise((resolve) => {
@@ -72,6 +90,19 @@ class DemoCallback extends SMTPCallbackBase {
   override OnTimeout(box: { value: number }, _transport: IInternetTransport): number {
     this.#print(`timeout after ${box.value}s: giving up`);
     return 1;
+  }
+
+  override OnPrompt(hrError: number, text: string): number {
+    const answer = this.acceptUntrustedCertificate ? IDYES : IDNO;
+    this.#print(
+      `OnPrompt(${formatHr(hrError)} ${hresultName(hrError) ?? ""}, ${JSON.stringify(text)})`,
+    );
+    this.#print(
+      answer === IDYES
+        ? "  → IDYES: the embedded server presents smtp-server's built-in self-signed certificate"
+        : "  → IDNO: the certificate is not trusted",
+    );
+    return answer;
   }
 
   override OnResponse(response: SMTPRESPONSE): number {
@@ -164,55 +195,115 @@ function describeFailure(result: IXPRESULT): string {
   return lines.join("\n");
 }
 
-function inetServer(host: string, port: number): INETSERVER {
+function inetServer(host: string, port: number, options: DemoOptions): INETSERVER {
   return {
     szAccount: "imnxport demo",
-    szUserName: "",
-    szPassword: "",
+    szUserName: options.user ?? "",
+    szPassword: options.password,
     szServerName: host,
     szConnectoid: "",
     rasconntype: 0,
     dwPort: port,
-    fSSL: false,
+    fSSL: options.tls !== "none",
     fTrySicily: false,
     dwTimeout: 30,
-    dwFlags: 0,
+    dwFlags: options.tls === "starttls" ? ISF_SSLONSAMEPORT : 0,
+  };
+}
+
+/** Parse the command line; a string is the error to print with the usage. */
+function parseOptions(): DemoOptions | string | "help" {
+  const { values } = parseArgs({
+    options: {
+      server: { type: "string" },
+      tls: { type: "boolean" },
+      starttls: { type: "boolean" },
+      user: { type: "string" },
+      password: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help === true) {
+    return "help";
+  }
+
+  if (values.tls === true && values.starttls === true) {
+    return "Use either --tls or --starttls, not both";
+  }
+
+  if ((values.user === undefined) !== (values.password === undefined)) {
+    return "--user and --password go together";
+  }
+
+  let target: DemoOptions["target"] = null;
+  if (values.server !== undefined) {
+    target = parseServer(values.server);
+    if (target === null) {
+      return `Invalid --server ${JSON.stringify(values.server)}: expected HOST:PORT with a port from 1 to 65535`;
+    }
+  }
+
+  const tls = values.tls === true ? "implicit" : values.starttls === true ? "starttls" : "none";
+  return { target, tls, user: values.user ?? null, password: values.password ?? "" };
+}
+
+/** smtp-server settings matching the demo's options: TLS mode and AUTH with the given user. */
+function embeddedServerSettings(options: DemoOptions): EmbeddedServerOptions {
+  const disabled = [
+    options.tls === "starttls" ? null : "STARTTLS",
+    options.user === null ? "AUTH" : null,
+  ];
+  return {
+    secure: options.tls === "implicit",
+    disabledCommands: disabled.filter((command): command is string => command !== null),
+    authOptional: options.user === null,
+    authMethods: ["PLAIN", "LOGIN", "CRAM-MD5"],
+    onAuth(auth, _session, callback) {
+      const accepted =
+        auth.username === options.user &&
+        (auth.method === "CRAM-MD5"
+          ? auth.validatePassword(options.password)
+          : auth.password === options.password);
+      callback(
+        accepted ? null : new Error("Invalid user name or password"),
+        accepted ? { user: auth.username } : undefined,
+      );
+    },
   };
 }
 
 async function main(): Promise<number> {
-  let target: { host: string; port: number } | null = null;
+  let options: ReturnType<typeof parseOptions>;
   try {
-    const { values } = parseArgs({
-      options: { server: { type: "string" }, help: { type: "boolean" } },
-    });
-    if (values.help === true) {
-      print(USAGE);
-      return 0;
-    }
-    if (values.server !== undefined) {
-      target = parseServer(values.server);
-      if (target === null) {
-        process.stderr.write(
-          `Invalid --server ${JSON.stringify(values.server)}: expected HOST:PORT\n${USAGE}\n`,
-        );
-        return 2;
-      }
-    }
+    options = parseOptions();
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    options = (error as Error).message;
+  }
+
+  if (options === "help") {
+    print(USAGE);
+    return 0;
+  }
+
+  if (typeof options === "string") {
+    process.stderr.write(`${options}\n${USAGE}\n`);
     return 2;
   }
 
   let server: EmbeddedServer | null = null;
+  let target = options.target;
   if (target === null) {
-    server = await startEmbeddedServer();
+    server = await startEmbeddedServer(embeddedServerSettings(options));
     target = { host: server.host, port: server.port };
-    print(`Embedded SMTP server (smtp-server) listening on ${server.host}:${server.port}`);
+    const mode = { none: "plaintext", implicit: "implicit TLS", starttls: "STARTTLS" }[options.tls];
+    const auth = options.user === null ? "" : `, AUTH for ${options.user}`;
+    print(
+      `Embedded SMTP server (smtp-server) listening on ${server.host}:${server.port} (${mode}${auth})`,
+    );
   }
 
   try {
-    return await send(target, server);
+    return await send(target, server, options);
   } finally {
     await server?.close();
   }
@@ -221,6 +312,7 @@ async function main(): Promise<number> {
 async function send(
   target: { host: string; port: number },
   server: EmbeddedServer | null,
+  options: DemoOptions,
 ): Promise<number> {
   const body = buildDemoMessage(SENDER, RECIPIENTS);
   const addresses = [
@@ -234,10 +326,11 @@ async function send(
   };
 
   const transport = createSMTPTransport();
-  const callback = new DemoCallback(transport, message);
+  const callback = new DemoCallback(transport, message, server !== null);
   transport.InitNew(null, callback);
-  const hr = callback.call("Connect(server, FALSE, TRUE)", () =>
-    transport.Connect(inetServer(target.host, target.port), false, true),
+  const authenticate = options.user !== null;
+  const hr = callback.call(`Connect(server, ${authenticate ? "TRUE" : "FALSE"}, TRUE)`, () =>
+    transport.Connect(inetServer(target.host, target.port, options), authenticate, true),
   );
   if (FAILED(hr)) {
     process.stderr.write(
