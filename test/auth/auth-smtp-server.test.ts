@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSMTPTransport, type TransportOptions } from "../../src/compat/transport.js";
 import {
@@ -19,8 +22,12 @@ const TOKEN = "ya29.a0-access-token-for-tests";
 
 let server: RealServer | null = null;
 
-/** Every line OnCommand reported in this file, checked for secrets at the end of each test. */
+/**
+ * Every line OnCommand reported and every protocol log file written in this file, checked for
+ * secrets (and their base64 forms) after each test.
+ */
 const sentLines: string[] = [];
+const logFiles: string[] = [];
 
 afterEach(async () => {
   await server?.close();
@@ -28,7 +35,10 @@ afterEach(async () => {
   const secrets = [PASSWORD, TOKEN, "wrong-password"];
   const forms = secrets.flatMap((secret) => [secret, Buffer.from(secret).toString("base64")]);
   const plainToken = Buffer.from(`\0${USER}\0${PASSWORD}`).toString("base64");
-  for (const line of sentLines) {
+  const logLines = logFiles.flatMap((file) => readFileSync(file, "utf8").split("\r\n"));
+  logFiles.length = 0;
+  expect(logLines.some((line) => line.includes("AUTH"))).toBe(logLines.length > 0);
+  for (const line of [...sentLines, ...logLines]) {
     for (const form of [...forms, plainToken]) {
       expect(line).not.toContain(form);
     }
@@ -69,7 +79,7 @@ async function sendAuthenticated(
   target: RealServer,
   fields: Partial<INETSERVER>,
   options: TransportOptions = {},
-  edit: ((server: INETSERVER) => number) | null = null,
+  edit: ((server: INETSERVER) => Promise<number>) | null = null,
 ): Promise<AuthRun> {
   const transport = createSMTPTransport({ clientName: "client.example.org", ...options });
   const recorder = new TraceRecorder(transport);
@@ -94,7 +104,9 @@ async function sendAuthenticated(
     }
   };
 
-  transport.InitNew(null, recorder);
+  const logFile = path.join(mkdtempSync(path.join(tmpdir(), "imnxport-auth-")), "smtp.log");
+  logFiles.push(logFile);
+  transport.InitNew(logFile, recorder);
   const hr = transport.Connect(
     inetServer(target.port, { szUserName: USER, szPassword: PASSWORD, ...fields }),
     true,
@@ -164,7 +176,7 @@ describe("AUTH against smtp-server", () => {
       server,
       { szPassword: "wrong-password" },
       {},
-      (edited) => {
+      async (edited) => {
         prompts += 1;
         expect(edited.szPassword).toBe("wrong-password");
         edited.szPassword = PASSWORD;

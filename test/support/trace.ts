@@ -85,7 +85,10 @@ export class TraceRecorder implements ISMTPCallback {
     return this.timeoutAnswer(pdwTimeout);
   }
 
-  OnLogonPrompt(_pInetServer: INETSERVER, _pTransport: IInternetTransport): number {
+  OnLogonPrompt(
+    _pInetServer: INETSERVER,
+    _pTransport: IInternetTransport,
+  ): number | Promise<number> {
     this.#record("logon-prompt");
     return 1;
   }
