@@ -38,6 +38,7 @@ import {
   rset,
 } from "../wire/commands.js";
 import { MIN_DOT_TIMEOUT_SECONDS } from "./deadline.js";
+import { sendEnvelopePipelined } from "./pipelining.js";
 import type { Reply, Session } from "./session.js";
 
 /** One message as SendMessage received it, after the addresses passed their checks. */
@@ -52,6 +53,8 @@ export interface Envelope {
   recipientParams?: readonly (readonly string[])[];
   /** hrResult of a successful SMTP_SEND_MESSAGE: S_OK unless requested DSN had to be dropped. */
   successResult?: HRESULT;
+  /** Send MAIL and the RCPTs together: the caller opted in and the server lists PIPELINING. */
+  pipelined?: boolean;
 }
 
 /** Whether SendMessage2's ENVID and RET are valid; E_INVALIDARG if not. */
@@ -155,6 +158,21 @@ export class MessageFlow {
       this.#pump?.abort();
       closeChunks(this.#chunks);
     };
+    if (this.envelope.pipelined === true) {
+      sendEnvelopePipelined(this.session, this.envelope, {
+        on421: (reply) => this.#fail421(reply),
+        onComplete: (rejection) => {
+          if (rejection === null) {
+            this.#sendData().catch((error: unknown) => this.#abandon(error));
+            return;
+          }
+
+          this.#reject(rejection.reply, rejection.hr, rejection.recipient);
+        },
+      });
+      return;
+    }
+
     this.session.writeCommand(mailFrom(this.envelope.from, this.envelope.mailParams));
     this.session.expectReply({ command: SMTP_MAIL, onReply: (reply) => this.#onMailReply(reply) });
   }

@@ -96,6 +96,8 @@ export class Session {
   #handingOver = false;
   #parser = new ReplyParser();
   #pending: ReplyExpectation | null = null;
+  /** Replies awaited after #pending, for commands sent together (PIPELINING, RFC 2920). */
+  #queued: ReplyExpectation[] = [];
   #serverSpokeEarly = false;
   #socketError = 0;
   readonly #deadline: Deadline;
@@ -205,6 +207,29 @@ export class Session {
     }
 
     this.#pending = expectation;
+  }
+
+  /**
+   * Await one more reply after those already awaited: the replies to pipelined commands are
+   * matched to their commands strictly in order (RFC 2920 §3.1).
+   */
+  queueReply(expectation: ReplyExpectation): void {
+    if (this.#pending === null) {
+      this.expectReply(expectation);
+      return;
+    }
+
+    this.#queued.push(expectation);
+  }
+
+  /** Move to the next queued reply, whose deadline counts from now, when the last one came. */
+  #takeNextExpectation(): void {
+    const next = this.#queued.shift() ?? null;
+    this.#pending = null;
+    this.#deadline.cancel();
+    if (next !== null) {
+      this.expectReply(next);
+    }
   }
 
   /** Stop routing replies to the current expectation (the body ended and the dot follows). */
@@ -397,8 +422,7 @@ export class Session {
     }
 
     if (line.isLast) {
-      this.#pending = null;
-      this.#deadline.cancel();
+      this.#takeNextExpectation();
       this.closing ||= line.code === 421;
       pending.beforeResponse?.({ ...facts, kind });
     }
@@ -491,6 +515,7 @@ export class Session {
   #teardown(): void {
     this.#deadline.cancel();
     this.#pending = null;
+    this.#queued = [];
     this.#socket = null;
     this.flowActive = false;
     this.dataMode = false;
