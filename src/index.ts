@@ -3,7 +3,8 @@
  *
  * The package root exports the IDL mirror (enums, bare constants, structs, interfaces,
  * HRESULTs, GUIDs), `createSMTPTransport()`, which returns an ISMTPTransport2, and the COM
- * porting layer: `CoCreateInstance`, and IStreams over memory and over a file.
+ * porting layer: `CoCreateInstance`, and IStreams over memory and over a file. The promise API
+ * (`connect`, `SMTPClient`, `SMTPError`) is this package's extension for new code.
  *
  * @packageDocumentation
  */
@@ -40,6 +41,8 @@ export type {
   ResolvedAddress,
   SocketFactory,
 } from "./compat/net/connection.js";
+export type { TlsOptions } from "./compat/net/tls.js";
+export type { NtlmSettings } from "./compat/session/mechanisms.js";
 export {
   formatCommand,
   formatError,
@@ -50,4 +53,14 @@ export {
 } from "./compat/trace-format.js";
 export { createSMTPTransport, SMTPTransport, type TransportOptions } from "./compat/transport.js";
 export { describeWinsockError } from "./compat/winsock.js";
+export type { MessageInput } from "./extensions/message-input.js";
+export type { SMTPResponseEvent } from "./extensions/response-events.js";
+export {
+  type ConnectOptions,
+  connect,
+  type SendOptions,
+  type SendResult,
+  SMTPClient,
+} from "./extensions/smtp-client.js";
+export { SMTPError } from "./extensions/smtp-error.js";
 export * from "./imnxport/index.js";
