@@ -42,6 +42,7 @@ export type {
   SocketFactory,
 } from "./compat/net/connection.js";
 export type { TlsOptions } from "./compat/net/tls.js";
+export type { NtlmOptions } from "./compat/sasl/ntlm.js";
 export type { NtlmSettings } from "./compat/session/mechanisms.js";
 export {
   formatCommand,
