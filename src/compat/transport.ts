@@ -35,24 +35,14 @@ import type { INETSERVER, MessageSource, SMTPMESSAGE, SMTPMESSAGE2 } from "../im
 import { isMessageSource } from "./body/message-source.js";
 import { CallbackDispatcher } from "./callback-dispatcher.js";
 import { isSMTPTransportIID, queryObjectInterface, ReferenceCount } from "./com/unknown.js";
-import { type Clock, ProtocolLog } from "./log/protocol-log.js";
-import { type NetworkSeam, systemNetwork } from "./net/connection.js";
-import type { TlsOptions } from "./net/tls.js";
+import { ProtocolLog } from "./log/protocol-log.js";
 import { runCommandAuth } from "./session/command-auth.js";
 import { ConnectAuthenticator, mayAuthenticate } from "./session/connect-auth.js";
-import {
-  ConnectFlow,
-  type ConnectPlan,
-  clientNameFor,
-  planConnect,
-} from "./session/connect-flow.js";
+import { ConnectFlow } from "./session/connect-flow.js";
+import { type ConnectPlan, clientNameFor, planConnect } from "./session/connect-plan.js";
 import { sendDataStream } from "./session/data-stream-flow.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./session/deadline.js";
-import {
-  type AuthSettings,
-  isSupportedMechanism,
-  type NtlmSettings,
-} from "./session/mechanisms.js";
+import { isSupportedMechanism } from "./session/mechanisms.js";
 import { dsnEnvelopeFields, isUsableDsnRequest, MessageFlow } from "./session/message-flow.js";
 import { type Reply, Session } from "./session/session.js";
 import {
@@ -71,41 +61,14 @@ import {
   isUsableServer,
 } from "./transport-checks.js";
 import {
-  checkEhloName,
-  checkMailbox,
-  checkReversePath,
-  checkSaslMechanism,
-} from "./wire/address.js";
+  type ResolvedOptions,
+  resolveOptions,
+  type TransportOptions,
+} from "./transport-options.js";
+import { checkMailbox, checkReversePath, checkSaslMechanism } from "./wire/address.js";
 import { data, dsnNotifyParam, ehlo, helo, mailFrom, rcptTo, rset } from "./wire/commands.js";
 
-/** Options of this package that the IDL has no place for. */
-export interface TransportOptions {
-  /**
-   * The name sent with EHLO and HELO. By default the machine's host name when it is fully
-   * qualified, else the local address literal (RFC 5321 §4.1.4).
-   */
-  clientName?: string;
-  /** The host name resolver and socket factory, replaced by tests and custom resolvers. */
-  network?: Partial<NetworkSeam>;
-  /** The clock that stamps the protocol log file's lines; tests pass a fixed one. */
-  clock?: Clock;
-  /** Trusted certificates and the lowest TLS version for implicit TLS and STARTTLS. */
-  tls?: TlsOptions;
-  /**
-   * Send credentials over a connection without TLS to a server that is not on loopback. Off by
-   * default: OE did this, and every network hop could read the password.
-   */
-  allowCleartextAuth?: boolean;
-  /** An OAuth 2.0 access token for XOAUTH2, used instead of the password when the server lists it. */
-  xoauth2?: { username: string; accessToken: string };
-  /** NTLM (fTrySicily) settings: the Windows domain and workstation name. */
-  ntlm?: NtlmSettings;
-  /**
-   * Send MAIL and all RCPTs of a message together when the server lists PIPELINING (RFC 2920).
-   * Off by default, because OE waited for each reply; the callbacks are the same either way.
-   */
-  pipelining?: boolean;
-}
+export type { TransportOptions } from "./transport-options.js";
 
 /**
  * The SMTP transport, Outlook Express's ISMTPTransport2 on Node sockets.
@@ -116,11 +79,7 @@ export interface TransportOptions {
 export class SMTPTransport implements ISMTPTransport2 {
   readonly #callbacks = new CallbackDispatcher(this);
   readonly #session: Session;
-  readonly #clientName: string | null;
-  readonly #clock: Clock | undefined;
-  readonly #tlsOptions: TlsOptions;
-  readonly #auth: AuthSettings;
-  readonly #pipelining: boolean;
+  readonly #options: ResolvedOptions;
   readonly #references = new ReferenceCount(() => this.#finalRelease());
   #log: ProtocolLog | null = null;
   #initialized = false;
@@ -128,27 +87,8 @@ export class SMTPTransport implements ISMTPTransport2 {
   #connectFlow: ConnectFlow | null = null;
 
   constructor(options: TransportOptions = {}) {
-    const network: NetworkSeam = { ...systemNetwork, ...options.network };
-    this.#session = new Session(this, this.#callbacks, network);
-    this.#clock = options.clock;
-    this.#tlsOptions = { ...options.tls };
-    this.#pipelining = options.pipelining === true;
-    this.#auth = {
-      allowCleartext: options.allowCleartextAuth === true,
-      xoauth2: options.xoauth2 === undefined ? null : { ...options.xoauth2 },
-      ntlm: { ...options.ntlm },
-    };
-    if (options.clientName !== undefined) {
-      const check = checkEhloName(options.clientName);
-      if (!check.ok) {
-        throw new TypeError(
-          `Invalid clientName ${JSON.stringify(options.clientName)}: ${check.reason}`,
-        );
-      }
-      this.#clientName = check.name;
-    } else {
-      this.#clientName = null;
-    }
+    this.#options = resolveOptions(options);
+    this.#session = new Session(this, this.#callbacks, this.#options.network);
   }
 
   // IUnknown
@@ -238,12 +178,17 @@ export class SMTPTransport implements ISMTPTransport2 {
     const plan = planConnect({
       server,
       authenticate: isTrue(fAuthenticate),
-      clientName: this.#clientName,
-      tlsOptions: this.#tlsOptions,
+      clientName: this.#options.clientName,
+      tlsOptions: this.#options.tls,
     });
     if (isTrue(fAuthenticate)) {
       const reconnect = (): void => this.#startConnectFlow(plan);
-      const authenticator = new ConnectAuthenticator(this.#session, server, this.#auth, reconnect);
+      const authenticator = new ConnectAuthenticator(
+        this.#session,
+        server,
+        this.#options.auth,
+        reconnect,
+      );
       plan.afterHello = (flow) => authenticator.run(flow);
     }
 
@@ -324,7 +269,7 @@ export class SMTPTransport implements ISMTPTransport2 {
     this.#log?.close();
     this.#log =
       typeof pszLogFilePath === "string" && pszLogFilePath !== ""
-        ? new ProtocolLog(pszLogFilePath, this.#clock)
+        ? new ProtocolLog(pszLogFilePath, this.#options.clock)
         : null;
     this.#callbacks.setProtocolLog(this.#log);
     this.#callbacks.attach(pCallback);
@@ -356,7 +301,7 @@ export class SMTPTransport implements ISMTPTransport2 {
       recipients: envelope.recipients,
       source: pMessage.pstmMsg,
       cbSize: pMessage.cbSize,
-      pipelined: this.#pipelining && this.#serverLists("PIPELINING"),
+      pipelined: this.#options.pipelining && this.#serverLists("PIPELINING"),
       ...(dsnRequest === null ? {} : dsnEnvelopeFields(dsnRequest, this.#serverLists("DSN"))),
     });
     flow.start();
@@ -400,15 +345,15 @@ export class SMTPTransport implements ISMTPTransport2 {
       return state;
     }
 
-    if (!isSupportedMechanism(check.mechanism, this.#auth)) {
+    if (!isSupportedMechanism(check.mechanism, this.#options.auth)) {
       return E_NOTIMPL;
     }
 
-    if (!mayAuthenticate(this.#session, this.#auth)) {
+    if (!mayAuthenticate(this.#session, this.#options.auth)) {
       return IXP_E_SMTP_530_STARTTLS_REQUIRED;
     }
 
-    return runCommandAuth(this.#session, check.mechanism, this.#server, this.#auth);
+    return runCommandAuth(this.#session, check.mechanism, this.#server, this.#options.auth);
   }
 
   CommandQUIT(): HRESULT {
@@ -528,7 +473,7 @@ export class SMTPTransport implements ISMTPTransport2 {
   #helloName(): string {
     const flags = this.#server?.dwFlags ?? 0;
     return clientNameFor(
-      this.#clientName,
+      this.#options.clientName,
       (flags & ISF_SMTP_USEIPFORHELO) !== 0,
       this.#session.socket,
     );
