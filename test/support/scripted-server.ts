@@ -65,6 +65,18 @@ export interface ScriptedServerOptions {
   duringBody?: { afterBytes: number; reply: Reply };
   /** An action run on connect, before the greeting. A "close" or "reset" suppresses the greeting. */
   onConnect?: ReplyAction;
+  /**
+   * Stops reading from the client once this many bytes of a message body have arrived, as a
+   * server that no longer drains its socket. The connection stays open.
+   */
+  stallBodyAfterBytes?: number;
+  /**
+   * Ends each connection once the server has written `bytes` bytes in all, counted from the
+   * first byte of the greeting. The write that crosses the limit is cut short, and the
+   * connection is closed or reset at once, whatever the replies specify. 0 ends it before the
+   * greeting.
+   */
+  cutAfterBytes?: { bytes: number; after: "close" | "reset" };
 }
 
 /** What one client connection sent and how it ended. */
@@ -73,6 +85,8 @@ export interface ConnectionRecord {
   readonly id: number;
   /** Every byte the client sent, in order. */
   readonly received: Buffer;
+  /** Every byte the server wrote, in order. */
+  readonly sent: Buffer;
   /** Command lines without their line ending, decoded as UTF-8. Message bodies are excluded. */
   readonly commands: readonly string[];
   /**
@@ -109,6 +123,8 @@ export interface ScriptedServer {
   waitForConnection(): Promise<ConnectionRecord>;
   /** Resolves once the latest connection is closed, waiting for a first one if needed. */
   waitForClose(): Promise<ConnectionRecord>;
+  /** Replaces the options for connections accepted from now on; open connections keep theirs. */
+  setOptions(options: ScriptedServerOptions): void;
   /** Destroys open sockets, cancels pending replies, and resolves once the listener is closed. */
   close(): Promise<void>;
 }
@@ -266,6 +282,8 @@ class ScriptedConnection implements ConnectionRecord {
   readonly whenClosed: Promise<void>;
 
   private readonly chunks: Buffer[] = [];
+  private readonly sentChunks: Buffer[] = [];
+  private sentBytes = 0;
   private state: "awaitingCommand" | "readingBody" = "awaitingCommand";
   /** Bytes of a command line whose LF has not arrived yet. */
   private partialLine = Buffer.alloc(0);
@@ -309,6 +327,10 @@ class ScriptedConnection implements ConnectionRecord {
 
   get received(): Buffer {
     return Buffer.concat(this.chunks);
+  }
+
+  get sent(): Buffer {
+    return Buffer.concat(this.sentChunks);
   }
 
   push(reply: Reply): Promise<void> {
@@ -400,6 +422,7 @@ class ScriptedConnection implements ConnectionRecord {
       this.bodyLength += data.length;
       this.bodyTail = Buffer.from(window.subarray(Math.max(0, window.length - 4)));
       this.sendEarlyReplyIfDue(this.bodyLength);
+      this.stallIfDue();
       return null;
     }
 
@@ -417,6 +440,13 @@ class ScriptedConnection implements ConnectionRecord {
     this.bodyChunks = [];
     this.enqueue(planReply(this.nextReply("DOT"), "keep"));
     return data.subarray(found + BODY_TERMINATOR.length - this.bodyTail.length);
+  }
+
+  private stallIfDue(): void {
+    const limit = this.options.stallBodyAfterBytes;
+    if (limit !== undefined && this.bodyLength >= limit) {
+      this.socket.pause();
+    }
   }
 
   private sendEarlyReplyIfDue(bodyLength: number): void {
@@ -468,7 +498,8 @@ class ScriptedConnection implements ConnectionRecord {
       await this.sleep(reply.delayMs);
     }
 
-    const writes = cutIntoWrites(reply.segments, this.options.split);
+    const cut = this.options.cutAfterBytes;
+    const writes = this.limitToCut(cutIntoWrites(reply.segments, this.options.split));
     if (writes.length > 0 && this.canWrite()) {
       for (const line of replyLines(Buffer.concat(writes))) {
         this.transcript.push(`S: ${line}`);
@@ -485,13 +516,33 @@ class ScriptedConnection implements ConnectionRecord {
       await this.write(bytes);
     }
 
-    if (reply.after === "reset" && writes.length > 0) {
+    const after = cut !== undefined && this.sentBytes >= cut.bytes ? cut.after : reply.after;
+    if (after === "reset" && writes.length > 0) {
       // On Linux with Node 20, a client that finds the bytes and the RST pending in the same
       // read reports EOF rather than ECONNRESET, so give it one gap to read the bytes first.
       await this.sleep(this.options.chunkDelayMs ?? 0);
       await this.sleep(0);
     }
-    this.finish(reply.after);
+    this.finish(after);
+  }
+
+  /** Shortens `writes` so that the server writes no more than `cutAfterBytes` in all. */
+  private limitToCut(writes: Buffer[]): Buffer[] {
+    const cut = this.options.cutAfterBytes;
+    if (cut === undefined) {
+      return writes;
+    }
+
+    let budget = cut.bytes - this.sentBytes;
+    const allowed: Buffer[] = [];
+    for (const bytes of writes) {
+      if (budget <= 0) {
+        break;
+      }
+      allowed.push(bytes.subarray(0, budget));
+      budget -= bytes.length;
+    }
+    return allowed;
   }
 
   private finish(after: AfterReply): void {
@@ -516,6 +567,8 @@ class ScriptedConnection implements ConnectionRecord {
 
   /** Resolves once Node has handed the bytes to the kernel, or the write failed. */
   private write(bytes: Buffer): Promise<void> {
+    this.sentChunks.push(bytes);
+    this.sentBytes += bytes.length;
     return new Promise((resolve) => {
       this.socket.write(bytes, () => resolve());
     });
@@ -563,6 +616,11 @@ function validateOptions(options: ScriptedServerOptions): void {
   if (delay !== undefined && !(Number.isFinite(delay) && delay >= 0)) {
     throw new RangeError(`Invalid chunkDelayMs ${delay}: expected a number of at least 0.`);
   }
+
+  const cut = options.cutAfterBytes?.bytes;
+  if (cut !== undefined && !(Number.isInteger(cut) && cut >= 0)) {
+    throw new RangeError(`Invalid cutAfterBytes.bytes ${cut}: expected an integer of at least 0.`);
+  }
 }
 
 /**
@@ -578,13 +636,14 @@ export async function startScriptedServer(
   options: ScriptedServerOptions = {},
 ): Promise<ScriptedServer> {
   validateOptions(options);
+  let current = options;
 
   const connections: ScriptedConnection[] = [];
   let connectionWaiters: Array<{ index: number; resolve: (c: ScriptedConnection) => void }> = [];
   let returnedConnections = 0;
 
   const listener = net.createServer((socket) => {
-    const connection = new ScriptedConnection(connections.length + 1, socket, options);
+    const connection = new ScriptedConnection(connections.length + 1, socket, current);
     connections.push(connection);
 
     const index = connections.length - 1;
@@ -628,6 +687,10 @@ export async function startScriptedServer(
       const latest = await connectionAt(Math.max(0, connections.length - 1));
       await latest.whenClosed;
       return latest;
+    },
+    setOptions(next) {
+      validateOptions(next);
+      current = next;
     },
     close() {
       for (const connection of connections) {
