@@ -285,9 +285,10 @@ export class Session {
 
     this.writeCommand("QUIT\r\n");
     this.#teardown();
-    socket.end();
     socket.on("error", () => {});
-    setTimeout(() => socket.destroy(), 1000).unref();
+    const forceClose = setTimeout(() => socket.destroy(), 1000);
+    socket.once("close", () => clearTimeout(forceClose));
+    socket.end();
   }
 
   reportDisconnected(): void {
