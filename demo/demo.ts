@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { buildDemoMessage, toCrlf } from "../src/cli/demo-message.js";
 import {
   ADDR_FROM,
   ADDR_TO,
@@ -31,7 +32,6 @@ import {
   type EmbeddedServerOptions,
   startEmbeddedServer,
 } from "./embedded-server.js";
-import { buildDemoMessage, normalizeLineEnds } from "./message.js";
 
 const USAGE =
   "usage: npm run demo [-- [--server HOST:PORT] [--tls | --starttls] [--user NAME --password SECRET]]";
@@ -355,7 +355,7 @@ async function send(
 
 async function checkDelivery(server: EmbeddedServer, body: Buffer): Promise<number> {
   const [received] = await server.waitForMessages(1, 5000);
-  const expected = normalizeLineEnds(body);
+  const expected = toCrlf(body);
   if (received === undefined || !received.raw.equals(expected)) {
     process.stderr.write(
       "The server received different bytes than the CRLF-normalized message sent.\n",

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildDemoMessage, normalizeLineEnds } from "../../demo/message.js";
+import { buildDemoMessage, toCrlf } from "../../src/cli/demo-message.js";
 import { createSMTPTransport } from "../../src/compat/transport.js";
 import { SMTP_CONNECTED, SMTP_SEND_MESSAGE, SMTP_SEND_STREAM } from "../../src/imnxport/enums.js";
 import { IXP_E_SMTP_REJECTED_RECIPIENTS, S_OK } from "../../src/imnxport/hresults.js";
@@ -63,7 +63,7 @@ describe("delivery to smtp-server", () => {
     expect(recorder.errors).toEqual([]);
     expect(sendResults(recorder)).toEqual([S_OK]);
     expect(server.messages).toHaveLength(1);
-    expect(server.messages[0]?.raw.equals(normalizeLineEnds(body))).toBe(true);
+    expect(server.messages[0]?.raw.equals(toCrlf(body))).toBe(true);
     expect(server.messages[0]?.envelope).toEqual({
       mailFrom: "a@example.com",
       rcptTo: ["b@example.org", "c@example.org"],
