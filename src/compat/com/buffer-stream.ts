@@ -4,13 +4,9 @@ import {
   STATFLAG_NONAME,
   type STATSTG,
   type STREAM_SEEK,
-  STREAM_SEEK_CUR,
-  STREAM_SEEK_END,
-  STREAM_SEEK_SET,
 } from "../../imnxport/objidl.js";
 
-/** STG_E_INVALIDFUNCTION, IStream::Seek's answer to an invalid origin or a negative position. */
-const STG_E_INVALIDFUNCTION = 0x80030001;
+import { seekPosition } from "./seek.js";
 
 /**
  * A COM IStream over bytes in memory, the counterpart of `CreateStreamOnHGlobal` for ported
@@ -29,7 +25,7 @@ export class BufferStream implements IStream {
       return E_INVALIDARG;
     }
 
-    const count = Math.min(cb, pv.length, this.#bytes.length - this.#position);
+    const count = Math.max(0, Math.min(cb, pv.length, this.#bytes.length - this.#position));
     pv.set(this.#bytes.subarray(this.#position, this.#position + count));
     this.#position += count;
     if (pcbRead !== null) {
@@ -44,17 +40,12 @@ export class BufferStream implements IStream {
     dwOrigin: STREAM_SEEK,
     plibNewPosition: { value: number } | null,
   ): HRESULT {
-    const base = seekBase(dwOrigin, this.#position, this.#bytes.length);
-    if (base === null || !Number.isInteger(dlibMove)) {
-      return STG_E_INVALIDFUNCTION;
+    const seek = seekPosition(dlibMove, dwOrigin, this.#position, () => this.#bytes.length);
+    if (seek.position === null) {
+      return seek.hr;
     }
 
-    const target = base + dlibMove;
-    if (target < 0) {
-      return STG_E_INVALIDFUNCTION;
-    }
-
-    this.#position = Math.min(target, this.#bytes.length);
+    this.#position = seek.position;
     if (plibNewPosition !== null) {
       plibNewPosition.value = this.#position;
     }
@@ -67,18 +58,5 @@ export class BufferStream implements IStream {
     pstatstg.type = 2;
     pstatstg.pwcsName = grfStatFlag === STATFLAG_NONAME ? null : "";
     return S_OK;
-  }
-}
-
-function seekBase(origin: STREAM_SEEK, position: number, size: number): number | null {
-  switch (origin) {
-    case STREAM_SEEK_SET:
-      return 0;
-    case STREAM_SEEK_CUR:
-      return position;
-    case STREAM_SEEK_END:
-      return size;
-    default:
-      return null;
   }
 }

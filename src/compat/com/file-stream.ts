@@ -13,10 +13,8 @@ import {
   STATFLAG_NONAME,
   type STATSTG,
   type STREAM_SEEK,
-  STREAM_SEEK_CUR,
-  STREAM_SEEK_END,
-  STREAM_SEEK_SET,
 } from "../../imnxport/objidl.js";
+import { STG_E_INVALIDFUNCTION, STG_E_READFAULT, seekPosition } from "./seek.js";
 
 /** Bytes requested from the file per `fs.readSync` call. */
 export const FILE_READ_CHUNK_BYTES = 64 * 1024;
@@ -25,10 +23,8 @@ export const FILE_READ_CHUNK_BYTES = 64 * 1024;
 export const STG_E_FILENOTFOUND = 0x80030002;
 /** STG_E_ACCESSDENIED: the file may not be opened for reading. */
 export const STG_E_ACCESSDENIED = 0x80030005;
-/** STG_E_INVALIDFUNCTION: an invalid Seek origin, or a Seek before the start of the stream. */
-export const STG_E_INVALIDFUNCTION = 0x80030001;
-/** STG_E_READFAULT: reading the file failed. */
-export const STG_E_READFAULT = 0x8003001e;
+
+export { STG_E_INVALIDFUNCTION, STG_E_READFAULT };
 /** STGM_READ, the only access mode {@link SHCreateStreamOnFile} serves. */
 export const STGM_READ = 0x0;
 
@@ -105,35 +101,12 @@ export class FileStream implements IStream {
       return E_UNEXPECTED;
     }
 
-    if (!Number.isSafeInteger(dlibMove)) {
-      return STG_E_INVALIDFUNCTION;
+    const seek = seekPosition(dlibMove, dwOrigin, this.#position, () => this.#size());
+    if (seek.position === null) {
+      return seek.hr;
     }
 
-    let base: number;
-    switch (dwOrigin) {
-      case STREAM_SEEK_SET:
-        base = 0;
-        break;
-      case STREAM_SEEK_CUR:
-        base = this.#position;
-        break;
-      case STREAM_SEEK_END: {
-        const size = this.#size();
-        if (size === null) {
-          return STG_E_READFAULT;
-        }
-        base = size;
-        break;
-      }
-      default:
-        return STG_E_INVALIDFUNCTION;
-    }
-
-    const target = base + dlibMove;
-    if (target < 0) {
-      return STG_E_INVALIDFUNCTION;
-    }
-
+    const target = seek.position;
     // A position past the end is allowed, as in COM; the next Read returns 0 bytes there.
     this.#position = target;
     if (plibNewPosition !== null) {
