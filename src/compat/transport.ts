@@ -9,6 +9,7 @@ import {
   type IXPISSTATE,
   type IXPSTATUS,
   type IXPTYPE,
+  SMTP_CUSTOM,
   SMTP_DATA,
   SMTP_EHLO,
   SMTP_HELO,
@@ -35,6 +36,7 @@ import type { INETSERVER, MessageSource, SMTPMESSAGE, SMTPMESSAGE2 } from "../im
 import { isMessageSource } from "./body/message-source.js";
 import { CallbackDispatcher } from "./callback-dispatcher.js";
 import { isSMTPTransportIID, queryObjectInterface, ReferenceCount } from "./com/unknown.js";
+import { customCommandLine } from "./custom-command.js";
 import { ProtocolLog } from "./log/protocol-log.js";
 import { runCommandAuth } from "./session/command-auth.js";
 import { ConnectAuthenticator, mayAuthenticate } from "./session/connect-auth.js";
@@ -421,6 +423,21 @@ export class SMTPTransport implements ISMTPTransport2 {
     }
 
     return this.#sendMessage(pMessage.smtpMsg, pMessage);
+  }
+
+  /**
+   * Send a command the IDL has no method for: NOOP, VRFY, EXPN, HELP or ETRN, with its
+   * argument. An extension of this package, outside ISMTPTransport2: each reply line is
+   * reported as SMTP_CUSTOM, and the checks and return codes are those of the Command*
+   * methods (E_INVALIDARG for another verb or a control character).
+   */
+  sendCommand(command: string): HRESULT {
+    const check = customCommandLine(command);
+    if (!check.ok) {
+      return E_INVALIDARG;
+    }
+
+    return this.#single(SMTP_CUSTOM, check.line);
   }
 
   CommandRCPT2(pszEmailTo: string, atDSN: number): HRESULT {

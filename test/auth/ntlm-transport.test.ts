@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SMTP_AUTH } from "../../src/imnxport/enums.js";
 import { IXP_E_SICILY_LOGON_FAILED } from "../../src/imnxport/hresults.js";
-import { runScenario } from "../support/scenario.js";
+import { expectScenario, runScenario } from "../support/scenario.js";
 import { nameOf } from "../support/trace.js";
 
 /*
@@ -45,8 +45,8 @@ function ntResponse(authenticate: Buffer): Buffer {
   return authenticate.subarray(offset, offset + length);
 }
 
-function ntlmScenario(finalReply: string) {
-  return runScenario({
+function ntlmScenario(finalReply: string, golden: string | null = null) {
+  const options = {
     message: null,
     commandLogging: true,
     serverFields: { szUserName: "User", szPassword: "Password", fTrySicily: true, dwFlags: 0x10 },
@@ -66,12 +66,21 @@ function ntlmScenario(finalReply: string) {
         OTHER: finalReply,
       },
     },
-  });
+  };
+  if (golden === null) {
+    return runScenario(options);
+  }
+
+  return expectScenario(
+    golden,
+    "fAuthenticate with fTrySicily: NTLM with the MS-NLMP example values, every AUTH line masked",
+    options,
+  );
 }
 
 describe("NTLM through the transport", () => {
   it("sends the specification's NTProofStr", async () => {
-    const run = await ntlmScenario("235 2.7.0 Authentication successful\r\n");
+    const run = await ntlmScenario("235 2.7.0 Authentication successful\r\n", "auth-ntlm-example");
     const commands = run.connection?.commands ?? [];
     const type3 = Buffer.from(commands[2] ?? "", "base64");
 
