@@ -7,6 +7,14 @@
  */
 import { runCli } from "./run.js";
 
+// A reader that stops early (`imnxport explain --list | head`) closes the pipe: stop quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") {
+    process.exit(0);
+  }
+  throw error;
+});
+
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

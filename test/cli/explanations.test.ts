@@ -38,6 +38,7 @@ function docComments(file: string): Map<string, string> {
 const DOCS = new Map([
   ...docComments("src/imnxport/hresults.ts"),
   ...docComments("src/compat/com/file-stream.ts"),
+  ...docComments("src/compat/com/seek.ts"),
 ]);
 
 describe("explanations table", () => {

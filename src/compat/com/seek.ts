@@ -8,7 +8,7 @@ import {
 
 /** STG_E_INVALIDFUNCTION: an invalid Seek origin, or a Seek before the start of the stream. */
 export const STG_E_INVALIDFUNCTION = 0x80030001;
-/** STG_E_READFAULT: the stream's backing store could not be read. */
+/** STG_E_READFAULT: reading the file failed. */
 export const STG_E_READFAULT = 0x8003001e;
 
 /**
