@@ -4,9 +4,12 @@ import { DataEncoder, NulByteError } from "../data/data-encoder.js";
 import type { Session } from "../session/session.js";
 import { asReadError, READ_CHUNK_BYTES, type StreamReadError } from "./message-source.js";
 
-/** How streaming a message body ended. */
+/**
+ * How streaming a message body ended. On "done", `tail` contains the body's last encoded bytes,
+ * not yet written, so the caller can write them together with the final dot.
+ */
 export type PumpOutcome =
-  | { kind: "done" }
+  | { kind: "done"; tail: Buffer }
   | { kind: "aborted" }
   | { kind: "nul"; offset: number }
   | { kind: "read-failed"; error: StreamReadError };
@@ -15,6 +18,10 @@ export type PumpOutcome =
  * Streams a message body to the server: reads the source, applies the DATA transparency rules
  * (CRLF line ends and dot-stuffing, RFC 5321 §4.5.2), writes with back-pressure, and reports
  * SMTP_SEND_STREAM progress at most once per 64 KiB read and once at the end.
+ *
+ * The encoded bytes of a chunk after which no progress is due wait until the next read, and
+ * the last of them are returned unwritten, so that a short body and its final dot take one
+ * socket write. Every progress report still follows the write of the bytes it counts.
  */
 export class BodyPump {
   #aborted = false;
@@ -51,12 +58,19 @@ export class BodyPump {
     let bytesRead = 0;
     let reported = 0;
     let next = first;
+    // Encoded bytes not yet written. DataEncoder.encode returns a new Buffer, so they stay
+    // valid while the source refills its read buffer.
+    let pending: Buffer | null = null;
 
     for (;;) {
       let step: IteratorResult<Uint8Array>;
       try {
         step = next ?? (await this.chunks.next());
       } catch (error) {
+        // The bytes read before the failure go out first, as they did before the read.
+        if (pending !== null) {
+          await this.#write(pending);
+        }
         return this.#readFailure(error);
       }
       next = undefined;
@@ -74,18 +88,28 @@ export class BodyPump {
         encoded = this.#encoder.encode(step.value);
       } catch (error) {
         if (error instanceof NulByteError) {
+          if (pending !== null) {
+            await this.#write(pending);
+          }
           return { kind: "nul", offset: error.offset };
         }
 
         throw error;
       }
 
-      bytesRead += step.value.length;
-      if (!(await this.#write(encoded))) {
+      if (pending !== null && !(await this.#write(pending))) {
         return { kind: "aborted" };
       }
+      pending = encoded;
 
+      bytesRead += step.value.length;
       if (bytesRead - reported >= READ_CHUNK_BYTES) {
+        const written = await this.#write(pending);
+        pending = null;
+        if (!written) {
+          return { kind: "aborted" };
+        }
+
         this.reportProgress(this.#progress(bytesRead, reported), false);
         reported = bytesRead;
         if (this.#aborted) {
@@ -94,7 +118,11 @@ export class BodyPump {
       }
     }
 
-    if (!(await this.#write(this.#encoder.finish()))) {
+    let tail = this.#encoder.finish();
+    if (pending !== null) {
+      tail = tail.length === 0 ? pending : Buffer.concat([pending, tail]);
+    }
+    if (this.#aborted || (tail.length > 0 && this.session.socket === null)) {
       return { kind: "aborted" };
     }
 
@@ -102,7 +130,7 @@ export class BodyPump {
       { cbIncrement: bytesRead - reported, cbCurrent: bytesRead, cbTotal: bytesRead },
       true,
     );
-    return this.#aborted ? { kind: "aborted" } : { kind: "done" };
+    return this.#aborted ? { kind: "aborted" } : { kind: "done", tail };
   }
 
   #progress(current: number, reported: number): SMTPSTREAM {

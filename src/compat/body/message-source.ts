@@ -103,12 +103,30 @@ function toBytes(chunk: unknown): Uint8Array {
   );
 }
 
+/** Read buffers of finished IStream reads, for the next message to reuse. */
+const freeReadBuffers: Buffer[] = [];
+
+/** Free read buffers kept at most: one per message being read at the same time. */
+const MAX_FREE_READ_BUFFERS = 4;
+
 /**
  * Read an IStream into one reused buffer: each chunk is valid until the next is requested,
- * which holds because the body pump encodes (and so copies) a chunk before reading on.
+ * which holds because the body pump encodes (and so copies) a chunk before reading on. The
+ * buffer goes back to a free list when the read ends or is closed, so that sending many small
+ * messages does not allocate 64 KiB for each.
  */
 function* readIStream(stream: IStream): Generator<Uint8Array> {
-  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  const buffer = freeReadBuffers.pop() ?? Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  try {
+    yield* readIStreamInto(stream, buffer);
+  } finally {
+    if (freeReadBuffers.length < MAX_FREE_READ_BUFFERS) {
+      freeReadBuffers.push(buffer);
+    }
+  }
+}
+
+function* readIStreamInto(stream: IStream, buffer: Buffer): Generator<Uint8Array> {
   for (;;) {
     const read = { value: 0 };
     let hr: HRESULT;

@@ -50,7 +50,7 @@ export async function sendDataStream(
     case "done":
       session.stopWatching();
       session.flowActive = false;
-      sendDot(session);
+      sendDot(session, outcome.tail);
       return;
     case "nul":
       session.fail(

@@ -159,22 +159,26 @@ export class MessageFlow {
       closeChunks(this.#chunks);
     };
     if (this.envelope.pipelined === true) {
-      sendEnvelopePipelined(this.session, this.envelope, {
-        on421: (reply) => this.#fail421(reply),
-        onComplete: (rejection) => {
-          if (rejection === null) {
-            this.#sendData().catch((error: unknown) => this.#abandon(error));
-            return;
-          }
-
-          this.#reject(rejection.reply, rejection.hr, rejection.recipient);
-        },
-      });
+      this.session.corked(() => this.#sendEnvelopePipelined());
       return;
     }
 
     this.session.writeCommand(mailFrom(this.envelope.from, this.envelope.mailParams));
     this.session.expectReply({ command: SMTP_MAIL, onReply: (reply) => this.#onMailReply(reply) });
+  }
+
+  #sendEnvelopePipelined(): void {
+    sendEnvelopePipelined(this.session, this.envelope, {
+      on421: (reply) => this.#fail421(reply),
+      onComplete: (rejection) => {
+        if (rejection === null) {
+          this.#sendData().catch((error: unknown) => this.#abandon(error));
+          return;
+        }
+
+        this.#reject(rejection.reply, rejection.hr, rejection.recipient);
+      },
+    });
   }
 
   #onMailReply(reply: Reply): void {
@@ -270,7 +274,7 @@ export class MessageFlow {
       case "done":
         session.stopWatching();
         session.dataMode = false;
-        session.writeCommand(dot());
+        session.writeAfter(outcome.tail, dot());
         session.expectReply({
           command: SMTP_DOT,
           minTimeoutSeconds: MIN_DOT_TIMEOUT_SECONDS,

@@ -135,6 +135,47 @@ export class Session {
     this.writeRaw(Buffer.from(line, "utf8"));
   }
 
+  /**
+   * Write `prefix` and then a command line in one socket write, such as the message body's last
+   * bytes and the final dot. OnCommand reports only the command line.
+   */
+  writeAfter(prefix: Uint8Array, line: string, logged: string = line): void {
+    if (prefix.length === 0) {
+      this.writeCommand(line, logged);
+      return;
+    }
+
+    if (this.#parser.bufferedBytes > 0) {
+      this.#serverSpokeEarly = true;
+    }
+
+    this.callbacks.sent(logged);
+    const lineBytes = Buffer.byteLength(line, "utf8");
+    const bytes = Buffer.allocUnsafe(prefix.length + lineBytes);
+    bytes.set(prefix, 0);
+    bytes.write(line, prefix.length, lineBytes, "utf8");
+    this.writeRaw(bytes);
+  }
+
+  /**
+   * Run `write` with the socket corked, so that the commands it writes leave in one system call
+   * instead of one small segment each (which Nagle's algorithm would otherwise hold back).
+   */
+  corked(write: () => void): void {
+    const socket = this.#socket;
+    if (socket === null || socket.destroyed) {
+      write();
+      return;
+    }
+
+    socket.cork();
+    try {
+      write();
+    } finally {
+      socket.uncork();
+    }
+  }
+
   /** Write bytes; returns false when the socket buffer is full (wait for "drain"). */
   writeRaw(bytes: Uint8Array): boolean {
     const socket = this.#socket;
@@ -384,7 +425,7 @@ export class Session {
     if (line.isLast) {
       this.#takeNextExpectation();
       this.closing ||= line.code === 421;
-      pending.beforeResponse?.({ ...facts, kind });
+      pending.beforeResponse?.({ text: facts.text, code: facts.code, hr, kind });
     }
 
     if (pending.report !== false) {
@@ -398,7 +439,7 @@ export class Session {
 
     pending.onLine?.(line);
     if (line.isLast && socket === this.#socket) {
-      pending.onReply({ ...facts, kind });
+      pending.onReply({ text: facts.text, code: facts.code, hr, kind });
     }
   }
 

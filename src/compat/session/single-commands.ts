@@ -60,10 +60,13 @@ export function sendSingle(
   });
 }
 
-/** Write the final dot; the wait for its reply is at least 10 minutes (RFC 5321 §4.5.3.2.6). */
-export function sendDot(session: Session): void {
+/**
+ * Write the body's unwritten `tail` and the final dot in one write. The wait for the dot's reply
+ * lasts at least 10 minutes (RFC 5321 §4.5.3.2.6).
+ */
+export function sendDot(session: Session, tail: Uint8Array = new Uint8Array(0)): void {
   session.dataMode = false;
-  session.writeCommand(dot());
+  session.writeAfter(tail, dot());
   session.expectReply({
     command: SMTP_DOT,
     minTimeoutSeconds: MIN_DOT_TIMEOUT_SECONDS,
