@@ -39,6 +39,7 @@ const LARGE_STREAM_CLIENTS: readonly ClientId[] = ["imnxport-legacy", "nodemaile
 const PROFILED: readonly { client: ClientId; workload: string }[] = [
   { client: "imnxport-legacy", workload: "W1" },
   { client: "imnxport-legacy", workload: "W2" },
+  { client: "imnxport-pipelined", workload: "W2" },
   { client: "imnxport-legacy", workload: "W3" },
   { client: "imnxport-legacy", workload: "W4" },
   { client: "nodemailer", workload: "W1" },

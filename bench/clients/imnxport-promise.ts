@@ -1,16 +1,27 @@
-import type { BenchClient } from "./types.js";
+import { connect } from "../../src/index.js";
+import { generatedReadable } from "../content.js";
+import { type BenchClient, CLIENT_NAME, recipientsOf, SENDER } from "./types.js";
 
 /**
- * The slot for imnxport's promise API (`connect` and `SMTPClient`, exported from src/index.ts).
- * The tables show this column as "not available" while `available` is false.
- *
- * TODO: implement `send` with the promise API (connect, await each message in turn, quit,
- * await the close) and set `available` to true. The tables and ratios then include it.
+ * Drives imnxport's promise API: `connect`, one awaited `SMTPClient.send` per message, then
+ * `quit`, which resolves once the connection has closed. Message workloads pass the same Buffer
+ * every time; the stream workload passes a Readable that generates the bytes as it is read.
  */
 export const imnxportPromise: BenchClient = {
   id: "imnxport-promise",
-  available: false,
-  send() {
-    return Promise.reject(new Error("The benchmark does not drive imnxport's promise API yet"));
+  available: true,
+  async send(plan) {
+    const client = await connect({ host: plan.host, port: plan.port, clientName: CLIENT_NAME });
+    let accepted = 0;
+    try {
+      for (let index = 0; index < plan.count; index += 1) {
+        const message = plan.body ?? generatedReadable(plan.streamBytes);
+        await client.send({ from: SENDER, to: recipientsOf(plan, index), message });
+        accepted += 1;
+      }
+    } finally {
+      await client.quit();
+    }
+    return accepted;
   },
 };

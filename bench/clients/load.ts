@@ -8,6 +8,8 @@ export async function loadClient(id: ClientId): Promise<BenchClient> {
   switch (id) {
     case "imnxport-legacy":
       return (await import("./imnxport-legacy.js")).imnxportLegacy;
+    case "imnxport-pipelined":
+      return (await import("./imnxport-legacy.js")).imnxportPipelined;
     case "imnxport-promise":
       return (await import("./imnxport-promise.js")).imnxportPromise;
     case "nodemailer":

@@ -1,6 +1,7 @@
 /** The clients the benchmark compares, in the order of the table's columns. */
 export const CLIENT_IDS = [
   "imnxport-legacy",
+  "imnxport-pipelined",
   "imnxport-promise",
   "nodemailer",
   "nodemailer-no-pipelining",
@@ -10,6 +11,7 @@ export type ClientId = (typeof CLIENT_IDS)[number];
 
 export const CLIENT_LABELS: Record<ClientId, string> = {
   "imnxport-legacy": "imnxport ISMTPTransport",
+  "imnxport-pipelined": "imnxport ISMTPTransport with PIPELINING",
   "imnxport-promise": "imnxport promise API",
   nodemailer: "nodemailer SMTPConnection",
   "nodemailer-no-pipelining": "nodemailer, server without PIPELINING",
