@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { SMTPSTREAM } from "../../imnxport/structs.js";
-import { DataEncoder, NulByteError } from "../data/data-encoder.js";
+import { DataEncoder, maxEncodedLength, NulByteError } from "../data/data-encoder.js";
 import type { Session } from "../session/session.js";
 import { asReadError, READ_CHUNK_BYTES, type StreamReadError } from "./message-source.js";
 
@@ -25,6 +25,7 @@ export type PumpOutcome =
  */
 export class BodyPump {
   #aborted = false;
+  readonly #outputs = new OutputBuffers();
   #wakeUp: (() => void) | null = null;
   readonly #encoder = new DataEncoder();
 
@@ -39,6 +40,7 @@ export class BodyPump {
   abort(): void {
     this.#aborted = true;
     this.#wakeUp?.();
+    this.#outputs.release();
   }
 
   /**
@@ -58,8 +60,8 @@ export class BodyPump {
     let bytesRead = 0;
     let reported = 0;
     let next = first;
-    // Encoded bytes not yet written. DataEncoder.encode returns a new Buffer, so they stay
-    // valid while the source refills its read buffer.
+    // Encoded bytes not yet written, in a buffer of their own, so they stay valid while the
+    // source refills its read buffer.
     let pending: Buffer | null = null;
 
     for (;;) {
@@ -83,9 +85,16 @@ export class BodyPump {
         break;
       }
 
+      // Until the socket has taken an earlier chunk, wait: a source that never blocks would
+      // otherwise run ahead of the socket within one turn of the event loop.
+      await this.#outputs.ready();
+      if (this.#aborted) {
+        return { kind: "aborted" };
+      }
+
       let encoded: Buffer;
       try {
-        encoded = this.#encoder.encode(step.value);
+        encoded = this.#encoder.encode(step.value, this.#outputs.take(step.value.length));
       } catch (error) {
         if (error instanceof NulByteError) {
           if (pending !== null) {
@@ -156,7 +165,8 @@ export class BodyPump {
       return false;
     }
 
-    if (this.session.writeRaw(bytes)) {
+    const outputs = this.#outputs;
+    if (this.session.writeRaw(bytes, () => outputs.giveBack(bytes))) {
       return true;
     }
 
@@ -186,4 +196,68 @@ export class BodyPump {
 /** Close a source's iterator, ignoring a failure to close: the body is being abandoned anyway. */
 export function closeChunks(chunks: AsyncIterator<Uint8Array>): void {
   chunks.return?.(undefined).catch(() => {});
+}
+
+/** Size of an output buffer: the most one 64 KiB read can encode to. */
+const OUTPUT_BYTES = maxEncodedLength(READ_CHUNK_BYTES);
+
+/** Output buffers per message: one held back, one being written, one being filled. */
+const MAX_OUTPUTS = 3;
+
+/**
+ * Output buffers for encoded chunks, each reused once the socket has flushed it. They bound the
+ * memory a message takes: without them a source that never blocks, such as an IStream over a
+ * file, could encode the whole message while the socket's write callbacks wait for the event
+ * loop, and every chunk would stay in memory until then.
+ */
+class OutputBuffers {
+  readonly #free: Buffer[] = [];
+  readonly #owned = new WeakSet<ArrayBufferLike>();
+  #created = 0;
+  #waiter: (() => void) | null = null;
+
+  /** Resolve once `take` can return a buffer without allocating beyond MAX_OUTPUTS. */
+  ready(): Promise<void> {
+    if (this.#free.length > 0 || this.#created < MAX_OUTPUTS) {
+      return Promise.resolve();
+    }
+
+    return new Promise((resolve) => {
+      this.#waiter = resolve;
+    });
+  }
+
+  /** A buffer for encoding `inputLength` bytes, or undefined when the chunk is too large for one. */
+  take(inputLength: number): Buffer | undefined {
+    if (maxEncodedLength(inputLength) > OUTPUT_BYTES) {
+      return undefined;
+    }
+
+    const reused = this.#free.pop();
+    if (reused !== undefined) {
+      return reused;
+    }
+
+    const buffer = Buffer.alloc(OUTPUT_BYTES);
+    this.#owned.add(buffer.buffer);
+    this.#created += 1;
+    return buffer;
+  }
+
+  /** Take back the buffer behind `bytes` once the socket has written them, if it is one of ours. */
+  giveBack(bytes: Buffer): void {
+    if (!this.#owned.has(bytes.buffer)) {
+      return;
+    }
+
+    this.#free.push(Buffer.from(bytes.buffer, 0, OUTPUT_BYTES));
+    this.release();
+  }
+
+  /** Wake a waiting `ready`, after a buffer came back or when the message is abandoned. */
+  release(): void {
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.();
+  }
 }

@@ -52,13 +52,15 @@ export class DataEncoder {
 
   /**
    * Encodes one chunk of the body and returns the bytes to write for it, as a new Buffer, so the
-   * caller may reuse `chunk` afterwards. A CR at the end of the chunk is held back until the next
-   * chunk or `finish` shows whether an LF follows.
+   * caller may reuse `chunk` afterwards. With `into` of at least `maxEncodedLength(chunk.length)`
+   * bytes, the result is written there and is a view of it, which lets a caller reuse output
+   * buffers instead of allocating one per chunk. A CR at the end of the chunk is held back until
+   * the next chunk or `finish` shows whether an LF follows.
    *
    * @throws NulByteError when the chunk contains a NUL byte. The encoder then throws the same
    * error on every later call, because the message must be abandoned without its final dot.
    */
-  encode(chunk: Uint8Array): Buffer {
+  encode(chunk: Uint8Array, into?: Buffer): Buffer {
     this.#checkUsable();
 
     const input = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -83,7 +85,7 @@ export class DataEncoder {
     }
 
     this.#encodeRuns(input, position, parts);
-    return Buffer.concat(parts);
+    return joinParts(parts, into);
   }
 
   /**
@@ -191,6 +193,33 @@ export class DataEncoder {
 export function encodeAll(body: Uint8Array): Buffer {
   const encoder = new DataEncoder();
   return Buffer.concat([encoder.encode(body), encoder.finish()]);
+}
+
+/**
+ * The most bytes `encode` can return for `inputLength` input bytes: every byte may double (a bare
+ * LF becomes CRLF, a period at a line start gets a second one), plus a held-back CR's CRLF.
+ */
+export function maxEncodedLength(inputLength: number): number {
+  return 2 * inputLength + 2;
+}
+
+/** Concatenate `parts` into `into` when it is large enough, else into a new Buffer. */
+function joinParts(parts: readonly Buffer[], into: Buffer | undefined): Buffer {
+  let total = 0;
+  for (const part of parts) {
+    total += part.length;
+  }
+
+  if (into === undefined || into.length < total) {
+    return Buffer.concat(parts, total);
+  }
+
+  let offset = 0;
+  for (const part of parts) {
+    part.copy(into, offset);
+    offset += part.length;
+  }
+  return into.subarray(0, total);
 }
 
 function pushRun(parts: Buffer[], input: Buffer, start: number, end: number): void {

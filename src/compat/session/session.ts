@@ -176,14 +176,17 @@ export class Session {
     }
   }
 
-  /** Write bytes; returns false when the socket buffer is full (wait for "drain"). */
-  writeRaw(bytes: Uint8Array): boolean {
+  /**
+   * Write bytes; returns false when the socket buffer is full (wait for "drain"). `onFlushed`
+   * runs once the socket no longer needs `bytes`, so their buffer may be reused.
+   */
+  writeRaw(bytes: Uint8Array, onFlushed?: () => void): boolean {
     const socket = this.#socket;
     if (socket === null || socket.destroyed) {
       return true;
     }
 
-    return socket.write(bytes);
+    return onFlushed === undefined ? socket.write(bytes) : socket.write(bytes, () => onFlushed());
   }
 
   /** Await the reply to the command just written, under the dwTimeout deadline. */
