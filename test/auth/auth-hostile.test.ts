@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mayAuthenticate } from "../../src/compat/session/connect-auth.js";
@@ -9,6 +8,7 @@ import { SMTP_AUTH, SMTP_CONNECTED } from "../../src/imnxport/enums.js";
 import { S_OK } from "../../src/imnxport/hresults.js";
 import { inetServer, runScenario, settle } from "../support/scenario.js";
 import { startScriptedServer } from "../support/scripted-server.js";
+import { testTempDir } from "../support/temp-dir.js";
 import { TraceRecorder } from "../support/trace.js";
 
 const PASSWORD = "hunter2-Secret";
@@ -112,7 +112,7 @@ describe("credential protection", () => {
         OTHER: ["334 UGFzc3dvcmQ6\r\n", "235 2.7.0 ok\r\n"],
       },
     });
-    const logPath = path.join(mkdtempSync(path.join(tmpdir(), "imnxport-auth-log-")), "smtp.log");
+    const logPath = path.join(testTempDir("imnxport-auth-log-"), "smtp.log");
     const transport = createSMTPTransport({ clientName: "client.example.org" });
     const recorder = new TraceRecorder(transport);
     recorder.onResponse = (response) => {

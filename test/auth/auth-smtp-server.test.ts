@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSMTPTransport, type TransportOptions } from "../../src/compat/transport.js";
@@ -14,6 +13,7 @@ import { S_FALSE, S_OK } from "../../src/imnxport/hresults.js";
 import type { INETSERVER } from "../../src/imnxport/structs.js";
 import { type RealServer, startRealServer } from "../support/real-server.js";
 import { inetServer, smtpMessage } from "../support/scenario.js";
+import { testTempDir } from "../support/temp-dir.js";
 import { TraceRecorder } from "../support/trace.js";
 
 const USER = "alice@example.com";
@@ -104,7 +104,7 @@ async function sendAuthenticated(
     }
   };
 
-  const logFile = path.join(mkdtempSync(path.join(tmpdir(), "imnxport-auth-")), "smtp.log");
+  const logFile = path.join(testTempDir("imnxport-auth-"), "smtp.log");
   logFiles.push(logFile);
   transport.InitNew(logFile, recorder);
   const hr = transport.Connect(

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runSend } from "../../src/cli/send-command.js";
 import { type RealServer, startRealServer } from "../support/real-server.js";
 import { startScriptedServer } from "../support/scripted-server.js";
+import { testTempDir } from "../support/temp-dir.js";
 import { runCliProcess } from "./run-cli.js";
 
 const MESSAGE = "Subject: CLI test\nFrom: <a@example.com>\n\nHello from imnxport send.\n";
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function messageFile(content = MESSAGE): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "imnxport-cli-"));
+  const dir = testTempDir("imnxport-cli-");
   const file = path.join(dir, "message.eml");
   writeFileSync(file, content);
   return file;
@@ -100,7 +100,7 @@ describe("imnxport send", () => {
 
   it("writes the protocol log", async () => {
     const target = await realServer();
-    const log = path.join(mkdtempSync(path.join(os.tmpdir(), "imnxport-cli-log-")), "smtp.log");
+    const log = path.join(testTempDir("imnxport-cli-log-"), "smtp.log");
 
     const result = await runCliProcess([...sendArgs(target, "--log", log), messageFile()]);
     const text = readFileSync(log, "utf8");

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -8,6 +7,7 @@ import type { SMTPResponseEvent } from "../../src/extensions/response-events.js"
 import { connect, type SMTPClient } from "../../src/extensions/smtp-client.js";
 import { SMTPError } from "../../src/extensions/smtp-error.js";
 import { type RealServer, startRealServer } from "../support/real-server.js";
+import { testTempDir } from "../support/temp-dir.js";
 
 const CLIENT_NAME = "client.example.org";
 const BODY = "Subject: promise API\n\nFirst line.\n.A line that starts with a dot.\n";
@@ -38,7 +38,7 @@ function started(): RealServer {
 }
 
 function writeTempMessage(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "imnxport-client-"));
+  const dir = testTempDir("imnxport-client-");
   const file = path.join(dir, "message.eml");
   writeFileSync(file, BODY);
   return file;
