@@ -13,6 +13,7 @@ import type { NetworkSeam } from "../net/connection.js";
 import { errorCodeOf } from "../net/connection.js";
 import { makeResponse, makeResult, type ReplyFacts } from "../results.js";
 import { WSAECONNRESET, winsockErrorFor } from "../winsock.js";
+import { quit } from "../wire/commands.js";
 import { ProtocolError } from "../wire/errors.js";
 import { hresultForReply } from "../wire/reply-codes.js";
 import { type ReplyLine, ReplyParser } from "../wire/reply-parser.js";
@@ -286,7 +287,7 @@ export class Session {
     }
 
     this.quitting = true;
-    this.writeCommand("QUIT\r\n");
+    this.writeCommand(quit());
     this.expectReply({
       command: SMTP_NONE,
       report: false,
@@ -327,7 +328,7 @@ export class Session {
       return;
     }
 
-    this.writeCommand("QUIT\r\n");
+    this.writeCommand(quit());
     this.#teardown();
     socket.on("error", () => {});
     const forceClose = setTimeout(() => socket.destroy(), 1000);
