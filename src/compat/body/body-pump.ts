@@ -204,21 +204,28 @@ const OUTPUT_BYTES = maxEncodedLength(READ_CHUNK_BYTES);
 /** Output buffers per message: one held back, one being written, one being filled. */
 const MAX_OUTPUTS = 3;
 
+/** Output buffers kept between messages, so a small message allocates none. */
+const MAX_SPARE_OUTPUTS = 8;
+
+/** Output buffers no message is using; shared by every transport in the process. */
+const spareOutputs: Buffer[] = [];
+
+/** The ArrayBuffers of the output buffers, to recognize them when the socket hands them back. */
+const outputBuffers = new WeakSet<ArrayBufferLike>();
+
 /**
- * Output buffers for encoded chunks, each reused once the socket has flushed it. They bound the
- * memory a message takes: without them a source that never blocks, such as an IStream over a
- * file, could encode the whole message while the socket's write callbacks wait for the event
- * loop, and every chunk would stay in memory until then.
+ * The output buffers one message encodes into, each reused once the socket has flushed it. They
+ * bound the memory a message takes: without them a source that never blocks, such as an IStream
+ * over a file, could encode the whole message while the socket's write callbacks wait for the
+ * event loop, and every chunk would stay in memory until then.
  */
 class OutputBuffers {
-  readonly #free: Buffer[] = [];
-  readonly #owned = new WeakSet<ArrayBufferLike>();
-  #created = 0;
+  #inUse = 0;
   #waiter: (() => void) | null = null;
 
-  /** Resolve once `take` can return a buffer without allocating beyond MAX_OUTPUTS. */
+  /** Resolve once `take` may hand out a buffer without exceeding MAX_OUTPUTS. */
   ready(): Promise<void> {
-    if (this.#free.length > 0 || this.#created < MAX_OUTPUTS) {
+    if (this.#inUse < MAX_OUTPUTS) {
       return Promise.resolve();
     }
 
@@ -233,24 +240,28 @@ class OutputBuffers {
       return undefined;
     }
 
-    const reused = this.#free.pop();
-    if (reused !== undefined) {
-      return reused;
+    this.#inUse += 1;
+    const spare = spareOutputs.pop();
+    if (spare !== undefined) {
+      return spare;
     }
 
-    const buffer = Buffer.alloc(OUTPUT_BYTES);
-    this.#owned.add(buffer.buffer);
-    this.#created += 1;
+    // Unfilled memory is fine: only the bytes the encoder writes are ever read.
+    const buffer = Buffer.allocUnsafeSlow(OUTPUT_BYTES);
+    outputBuffers.add(buffer.buffer);
     return buffer;
   }
 
-  /** Take back the buffer behind `bytes` once the socket has written them, if it is one of ours. */
+  /** Take back the buffer behind `bytes` once the socket has written them, if it is one. */
   giveBack(bytes: Buffer): void {
-    if (!this.#owned.has(bytes.buffer)) {
+    if (!outputBuffers.has(bytes.buffer)) {
       return;
     }
 
-    this.#free.push(Buffer.from(bytes.buffer, 0, OUTPUT_BYTES));
+    this.#inUse -= 1;
+    if (spareOutputs.length < MAX_SPARE_OUTPUTS) {
+      spareOutputs.push(Buffer.from(bytes.buffer, 0, OUTPUT_BYTES));
+    }
     this.release();
   }
 
