@@ -3,9 +3,9 @@ import { parseArgs } from "node:util";
 import { createStreamOnFile } from "../compat/com/file-stream.js";
 import type { TransportOptions } from "../compat/transport.js";
 import { checkEhloName } from "../compat/wire/address.js";
+import { smtpMessage } from "../extensions/client-options.js";
 import { ISF_SSLONSAMEPORT } from "../imnxport/constants.js";
-import { ADDR_FROM, ADDR_TO } from "../imnxport/enums.js";
-import type { INETSERVER, SMTPMESSAGE } from "../imnxport/structs.js";
+import type { INETSERVER } from "../imnxport/structs.js";
 import type { CliIo } from "./io.js";
 import { reportOutcome } from "./outcome.js";
 import { ProgressBar } from "./progress-bar.js";
@@ -210,17 +210,5 @@ function inetServer(args: SendArguments, password: string): INETSERVER {
     fTrySicily: false,
     dwTimeout: args.timeoutSeconds,
     dwFlags: args.tls === "starttls" ? ISF_SSLONSAMEPORT : 0,
-  };
-}
-
-function smtpMessage(args: SendArguments, stream: SMTPMESSAGE["pstmMsg"]): SMTPMESSAGE {
-  const addresses = [
-    { addrtype: ADDR_FROM, szEmail: args.from },
-    ...args.to.map((address) => ({ addrtype: ADDR_TO, szEmail: address })),
-  ];
-  return {
-    cbSize: 0,
-    pstmMsg: stream,
-    rAddressList: { cAddress: addresses.length, prgAddress: addresses },
   };
 }

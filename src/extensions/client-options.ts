@@ -66,10 +66,14 @@ export function inetServer(options: ConnectOptions): INETSERVER {
   };
 }
 
-export function smtpMessage(options: SendOptions, source: SMTPMESSAGE["pstmMsg"]): SMTPMESSAGE {
+/** Build the SMTPMESSAGE SendMessage takes: one ADDR_FROM entry, then one ADDR_TO per recipient. */
+export function smtpMessage(
+  envelope: Pick<SendOptions, "from" | "to">,
+  source: SMTPMESSAGE["pstmMsg"],
+): SMTPMESSAGE {
   const addresses = [
-    { addrtype: ADDR_FROM, szEmail: options.from },
-    ...options.to.map((address) => ({ addrtype: ADDR_TO, szEmail: address })),
+    { addrtype: ADDR_FROM, szEmail: envelope.from },
+    ...envelope.to.map((address) => ({ addrtype: ADDR_TO, szEmail: address })),
   ];
   return {
     cbSize: 0,

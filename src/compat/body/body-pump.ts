@@ -1,6 +1,13 @@
 import type { Socket } from "node:net";
-import type { SMTPSTREAM } from "../../imnxport/structs.js";
-import { DataEncoder, maxEncodedLength, NulByteError } from "../data/data-encoder.js";
+import { E_INVALIDARG, IXP_E_SOCKET_READ_ERROR } from "../../imnxport/hresults.js";
+import type { IXPRESULT, SMTPSTREAM } from "../../imnxport/structs.js";
+import {
+  DataEncoder,
+  maxEncodedLength,
+  NulByteError,
+  nulByteProblem,
+} from "../data/data-encoder.js";
+import { makeResult } from "../results.js";
 import type { Session } from "../session/session.js";
 import { asReadError, READ_CHUNK_BYTES, type StreamReadError } from "./message-source.js";
 
@@ -13,6 +20,21 @@ export type PumpOutcome =
   | { kind: "aborted" }
   | { kind: "nul"; offset: number }
   | { kind: "read-failed"; error: StreamReadError };
+
+/** A pump outcome that ends the message without its final dot. */
+export type BodyFailure = Extract<PumpOutcome, { kind: "nul" } | { kind: "read-failed" }>;
+
+/**
+ * Build the OnError result of a body that cannot be sent whole: E_INVALIDARG for a NUL byte,
+ * IXP_E_SOCKET_READ_ERROR for a source that failed, with the reason in pszProblem.
+ */
+export function bodyFailureResult(failure: BodyFailure): IXPRESULT {
+  if (failure.kind === "nul") {
+    return makeResult({ hrResult: E_INVALIDARG, pszProblem: nulByteProblem(failure.offset) });
+  }
+
+  return makeResult({ hrResult: IXP_E_SOCKET_READ_ERROR, pszProblem: failure.error.message });
+}
 
 /**
  * Streams a message body to the server: reads the source, applies the DATA transparency rules

@@ -7,13 +7,18 @@ const CRLF = Buffer.from("\r\n", "latin1");
 const EXTRA_DOT = Buffer.from(".", "latin1");
 const EMPTY = Buffer.alloc(0);
 
+/** Describe a NUL byte at `offset` of a message body, as OnError's pszProblem shows it. */
+export function nulByteProblem(offset: number): string {
+  return `NUL byte in message at offset ${offset}`;
+}
+
 /** A NUL byte in a message body, which SMTP DATA cannot carry (RFC 5321 §4.5.2, §2.3.8). */
 export class NulByteError extends Error {
   /** Position of the NUL byte, counted in input bytes from the start of the message. */
   readonly offset: number;
 
   constructor(offset: number) {
-    super(`NUL byte in message at offset ${offset}`);
+    super(nulByteProblem(offset));
     this.name = "NulByteError";
     this.offset = offset;
   }

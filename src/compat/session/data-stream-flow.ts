@@ -1,9 +1,7 @@
 import { SMTP_DATA } from "../../imnxport/enums.js";
-import { E_INVALIDARG, IXP_E_SOCKET_READ_ERROR } from "../../imnxport/hresults.js";
 import type { MessageSource } from "../../imnxport/structs.js";
-import { BodyPump, type PumpOutcome } from "../body/body-pump.js";
+import { BodyPump, bodyFailureResult, type PumpOutcome } from "../body/body-pump.js";
 import { asReadError, readMessage } from "../body/message-source.js";
-import { makeResult } from "../results.js";
 import { progressTotal, streamProgressReporter } from "./message-flow.js";
 import type { Reply, Session } from "./session.js";
 import { sendDot } from "./single-commands.js";
@@ -53,17 +51,8 @@ export async function sendDataStream(
       sendDot(session, outcome.tail);
       return;
     case "nul":
-      session.fail(
-        makeResult({
-          hrResult: E_INVALIDARG,
-          pszProblem: `NUL byte in message at offset ${outcome.offset}`,
-        }),
-      );
-      return;
     case "read-failed":
-      session.fail(
-        makeResult({ hrResult: IXP_E_SOCKET_READ_ERROR, pszProblem: outcome.error.message }),
-      );
+      session.fail(bodyFailureResult(outcome));
       return;
     case "aborted":
       return;

@@ -13,17 +13,15 @@ import {
   SMTP_SEND_STREAM,
 } from "../../imnxport/enums.js";
 import {
-  E_INVALIDARG,
   type HRESULT,
   IXP_E_SMTP_421_NOT_AVAILABLE,
   IXP_E_SMTP_REJECTED_RECIPIENTS,
   IXP_E_SMTP_REJECTED_SENDER,
-  IXP_E_SOCKET_READ_ERROR,
   IXP_S_SMTP_NO_DSN_SUPPORT,
   S_OK,
 } from "../../imnxport/hresults.js";
 import type { IXPRESULT, MessageSource, SMTPMESSAGE2, SMTPSTREAM } from "../../imnxport/structs.js";
-import { BodyPump, closeChunks } from "../body/body-pump.js";
+import { BodyPump, bodyFailureResult, closeChunks } from "../body/body-pump.js";
 import { asReadError, readMessage, statSize } from "../body/message-source.js";
 import { makeResponse, makeResult } from "../results.js";
 import { checkEnvid } from "../wire/address.js";
@@ -222,18 +220,14 @@ export class MessageFlow {
       return;
     }
 
-    const nulOffset = first instanceof Error ? -1 : firstNulOffset(first);
     if (first instanceof Error) {
-      this.#resetThenFinish(
-        makeResult({ hrResult: IXP_E_SOCKET_READ_ERROR, pszProblem: first.message }),
-      );
+      this.#resetThenFinish(bodyFailureResult({ kind: "read-failed", error: asReadError(first) }));
       return;
     }
 
+    const nulOffset = firstNulOffset(first);
     if (nulOffset >= 0) {
-      this.#resetThenFinish(
-        makeResult({ hrResult: E_INVALIDARG, pszProblem: nulProblem(nulOffset) }),
-      );
+      this.#resetThenFinish(bodyFailureResult({ kind: "nul", offset: nulOffset }));
       return;
     }
 
@@ -282,14 +276,8 @@ export class MessageFlow {
         });
         return;
       case "nul":
-        session.fail(
-          makeResult({ hrResult: E_INVALIDARG, pszProblem: nulProblem(outcome.offset) }),
-        );
-        return;
       case "read-failed":
-        session.fail(
-          makeResult({ hrResult: IXP_E_SOCKET_READ_ERROR, pszProblem: outcome.error.message }),
-        );
+        session.fail(bodyFailureResult(outcome));
         return;
       case "aborted":
         return;
@@ -360,11 +348,7 @@ export class MessageFlow {
   /** End the session after an unexpected failure of the message source, so no flow is left busy. */
   #abandon(error: unknown): void {
     closeChunks(this.#chunks);
-    const result = makeResult({
-      hrResult: IXP_E_SOCKET_READ_ERROR,
-      pszProblem: asReadError(error).message,
-    });
-    this.session.fail(result);
+    this.session.fail(bodyFailureResult({ kind: "read-failed", error: asReadError(error) }));
   }
 
   /** Deliver SMTP_SEND_MESSAGE with the transport already idle, so the callback may send again. */
@@ -380,8 +364,4 @@ export class MessageFlow {
 
 function firstNulOffset(first: IteratorResult<Uint8Array>): number {
   return first.done === true ? -1 : first.value.indexOf(0);
-}
-
-function nulProblem(offset: number): string {
-  return `NUL byte in message at offset ${offset}`;
 }
