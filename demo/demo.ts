@@ -36,7 +36,7 @@ import {
 const USAGE =
   "usage: npm run demo [-- [--server HOST:PORT] [--tls | --starttls] [--user NAME --password SECRET]]";
 
-/** What the command line asked for. */
+/** The demo's command-line options. */
 interface DemoOptions {
   target: { host: string; port: number } | null;
   tls: "none" | "implicit" | "starttls";
@@ -243,7 +243,12 @@ function parseOptions(): DemoOptions | string | "help" {
     }
   }
 
-  const tls = values.tls === true ? "implicit" : values.starttls === true ? "starttls" : "none";
+  let tls: DemoOptions["tls"] = "none";
+  if (values.tls === true) {
+    tls = "implicit";
+  } else if (values.starttls === true) {
+    tls = "starttls";
+  }
   return { target, tls, user: values.user ?? null, password: values.password ?? "" };
 }
 

@@ -14,12 +14,12 @@ import { commandName, formatHresult, statusName } from "./names.js";
  *   error{IXP_CONNECTED, 0x800CCC0F, 451, "451 ...", server 0x800CCC6A, socket 10054}
  */
 
-/** An HRESULT as `S_OK`, or as `0x` and eight uppercase hex digits. */
+/** Format an HRESULT as `S_OK`, or as `0x` and eight uppercase hex digits. */
 export function formatHr(hr: number): string {
   return hr === S_OK ? "S_OK" : formatHresult(hr);
 }
 
-/** The fields of an IXPRESULT that carry information, comma-separated. */
+/** Format the fields of an IXPRESULT that carry information, comma-separated. */
 export function formatResult(result: IXPRESULT): string {
   const parts = [formatHr(result.hrResult)];
   if (result.uiServerError !== 0 || result.pszResponse !== null) {
@@ -57,7 +57,7 @@ export function formatCommand(cmdtype: number, line: string, hr: number): string
   return `resp ${JSON.stringify(line)} ${formatHr(hr)}`;
 }
 
-/** An SMTPRESPONSE; the stream counts follow for SMTP_SEND_STREAM. */
+/** Format an SMTPRESPONSE. The stream counts follow for SMTP_SEND_STREAM. */
 export function formatResponse(response: SMTPRESPONSE): string {
   const done = response.fDone ? "TRUE" : "FALSE";
   const head = `R{${commandName(response.command)}, ${done}, ${formatResult(response.rIxpResult)}`;

@@ -15,7 +15,7 @@ export type EnvelopeCheck =
   | { ok: true; from: string; recipients: string[] }
   | { ok: false; hr: HRESULT; detail: string };
 
-/** Whether a host name or address string has a control character, a space, `/`, `\\` or `@`. */
+/** Check whether a host name or address string has a control character, a space, `/`, `\\` or `@`. */
 function hasForbiddenHostCharacter(name: string): boolean {
   for (let index = 0; index < name.length; index += 1) {
     const code = name.charCodeAt(index);
@@ -27,7 +27,7 @@ function hasForbiddenHostCharacter(name: string): boolean {
   return false;
 }
 
-/** Whether Connect may use this server description; the caller returns E_INVALIDARG if not. */
+/** Check whether Connect can use this server description. The caller returns E_INVALIDARG if not. */
 export function isUsableServer(server: unknown): server is INETSERVER {
   if (typeof server !== "object" || server === null) {
     return false;
@@ -50,12 +50,12 @@ function isDword(value: unknown, max: number): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max;
 }
 
-/** A BOOL as the IDL passes it: true/false, or 0/1 from code ported from C. */
+/** Read a BOOL as the IDL passes it: true/false, or 0/1 from code ported from C. */
 export function isTrue(value: unknown): boolean {
   return value === true || value === 1;
 }
 
-/** Whether InitNew received an object with the ISMTPCallback methods the transport calls. */
+/** Check whether InitNew received an object with the ISMTPCallback methods the transport calls. */
 export function isUsableCallback(callback: unknown): callback is ISMTPCallback {
   return (
     typeof callback === "object" &&
@@ -64,12 +64,12 @@ export function isUsableCallback(callback: unknown): callback is ISMTPCallback {
   );
 }
 
-/** Whether InitNew's log path is a string, null (no log) or omitted. */
+/** Check whether InitNew's log path is a string, null (no log) or omitted. */
 export function isUsableLogPath(path: unknown): path is string | null | undefined {
   return path === null || path === undefined || typeof path === "string";
 }
 
-/** Whether SendMessage received a message whose shape it can read; E_INVALIDARG if not. */
+/** Check whether SendMessage received a message it can read. The caller returns E_INVALIDARG if not. */
 export function isUsableMessage(message: unknown): message is SMTPMESSAGE {
   if (typeof message !== "object" || message === null) {
     return false;
@@ -100,10 +100,13 @@ export function checkEnvelope(message: SMTPMESSAGE): EnvelopeCheck {
   for (const [index, entry] of entries.entries()) {
     const isSender = ((entry?.addrtype ?? -1) & ADDR_TOFROM_MASK) === ADDR_FROM;
     const email = typeof entry?.szEmail === "string" ? entry.szEmail : null;
-    const check = email === null ? null : isSender ? checkReversePath(email) : checkMailbox(email);
-    if (check === null || !check.ok) {
-      const reason = check === null ? "szEmail is not a string" : check.reason;
-      return { ok: false, hr: IXP_E_INVALID_ADDRESS_LIST, detail: `address ${index}: ${reason}` };
+    if (email === null) {
+      return invalidAddress(index, "szEmail is not a string");
+    }
+
+    const check = isSender ? checkReversePath(email) : checkMailbox(email);
+    if (!check.ok) {
+      return invalidAddress(index, check.reason);
     }
 
     if (isSender) {
@@ -122,4 +125,8 @@ export function checkEnvelope(message: SMTPMESSAGE): EnvelopeCheck {
   }
 
   return { ok: true, from, recipients };
+}
+
+function invalidAddress(index: number, reason: string): EnvelopeCheck {
+  return { ok: false, hr: IXP_E_INVALID_ADDRESS_LIST, detail: `address ${index}: ${reason}` };
 }

@@ -40,7 +40,7 @@ export class TraceRecorder implements ISMTPCallback {
   onStatus: ((status: number) => void) | null = null;
   onError: ((status: number) => void) | null = null;
   onCommand: ((cmdtype: number, line: string) => void) | null = null;
-  /** Answer of OnTimeout; a function may change the box. */
+  /** The value OnTimeout returns. The function may also change the box it receives. */
   timeoutAnswer: (box: { value: number }) => number | Promise<number> = () => 1;
   #depth = 0;
   #disconnects = 0;
@@ -163,7 +163,7 @@ function checkTransport(actual: unknown, expected: unknown): void {
   }
 }
 
-/** The IDL name of an HRESULT, for assertion messages. */
+/** Return the IDL name of an HRESULT, for assertion messages. */
 export function nameOf(hr: number): string {
   return hresultName(hr) ?? formatHr(hr);
 }

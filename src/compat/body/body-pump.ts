@@ -12,7 +12,7 @@ import type { Session } from "../session/session.js";
 import { asReadError, READ_CHUNK_BYTES, type StreamReadError } from "./message-source.js";
 
 /**
- * How streaming a message body ended. On "done", `tail` contains the body's last encoded bytes,
+ * The end of streaming a message body. On "done", `tail` contains the body's last encoded bytes,
  * not yet written, so the caller can write them together with the final dot.
  */
 export type PumpOutcome =
@@ -37,9 +37,9 @@ export function bodyFailureResult(failure: BodyFailure): IXPRESULT {
 }
 
 /**
- * Streams a message body to the server: reads the source, applies the DATA transparency rules
- * (CRLF line ends and dot-stuffing, RFC 5321 §4.5.2), writes with back-pressure, and reports
- * SMTP_SEND_STREAM progress at most once per 64 KiB read and once at the end.
+ * Streams a message body to the server. It reads the source, applies the DATA transparency
+ * rules (CRLF line ends and dot-stuffing, RFC 5321 §4.5.2) and writes with back-pressure. It
+ * reports SMTP_SEND_STREAM progress at most once per 64 KiB read and once at the end.
  *
  * The encoded bytes of a chunk after which no progress is due wait until the next read, and
  * the last of them are returned unwritten, so that a short body and its final dot take one
@@ -237,8 +237,8 @@ const outputBuffers = new WeakSet<ArrayBufferLike>();
 
 /**
  * The output buffers one message encodes into, each reused once the socket has flushed it. They
- * bound the memory a message takes: without them a source that never blocks, such as an IStream
- * over a file, could encode the whole message while the socket's write callbacks wait for the
+ * bound the memory a message takes. Without them, a source that never blocks (an IStream over a
+ * file, say) could encode the whole message while the socket's write callbacks wait for the
  * event loop, and every chunk would stay in memory until then.
  */
 class OutputBuffers {
@@ -256,7 +256,7 @@ class OutputBuffers {
     });
   }
 
-  /** A buffer for encoding `inputLength` bytes, or undefined when the chunk is too large for one. */
+  /** Return a buffer for encoding `inputLength` bytes, or undefined when the chunk is too large for one. */
   take(inputLength: number): Buffer | undefined {
     if (maxEncodedLength(inputLength) > OUTPUT_BYTES) {
       return undefined;

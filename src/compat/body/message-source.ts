@@ -20,7 +20,7 @@ export class StreamReadError extends Error {
   }
 }
 
-/** An unexpected failure while streaming a body, as the StreamReadError that ends the message. */
+/** Convert an unexpected failure while streaming a body into the StreamReadError that ends the message. */
 export function asReadError(error: unknown): StreamReadError {
   if (error instanceof StreamReadError) {
     return error;
@@ -30,7 +30,7 @@ export function asReadError(error: unknown): StreamReadError {
   return new StreamReadError(`Streaming the message failed: ${detail}`, null);
 }
 
-/** Whether a value is a COM-shaped IStream rather than a Node stream or async iterable. */
+/** Return whether a value is a COM-shaped IStream rather than a Node stream or async iterable. */
 export function isIStream(source: unknown): source is IStream {
   return (
     typeof source === "object" &&
@@ -40,7 +40,7 @@ export function isIStream(source: unknown): source is IStream {
   );
 }
 
-/** Whether a value can be read as a message: an IStream, a Node Readable or an async iterable. */
+/** Return whether a value can be read as a message: an IStream, a Node Readable or an async iterable. */
 export function isMessageSource(source: unknown): source is MessageSource {
   if (isIStream(source)) {
     return true;
@@ -53,7 +53,7 @@ export function isMessageSource(source: unknown): source is MessageSource {
   );
 }
 
-/** The size the source reports, or 0 when it cannot tell (Node streams and iterables). */
+/** Return the size the source reports, or 0 when it has none (Node streams and iterables). */
 export function statSize(source: MessageSource): number {
   if (!isIStream(source)) {
     return 0;
@@ -87,7 +87,7 @@ export async function* readMessage(source: MessageSource): AsyncGenerator<Uint8A
   }
 }
 
-/** A chunk of a Node stream or iterable as bytes; strings are UTF-8. */
+/** Convert a chunk of a Node stream or iterable to bytes. Strings are encoded as UTF-8. */
 function toBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) {
     return chunk;
@@ -110,8 +110,8 @@ const freeReadBuffers: Buffer[] = [];
 const MAX_FREE_READ_BUFFERS = 4;
 
 /**
- * Read an IStream into one reused buffer: each chunk is valid until the next is requested,
- * which holds because the body pump encodes (and so copies) a chunk before reading on. The
+ * Read an IStream into one reused buffer. Each chunk stays valid until the next is requested,
+ * which is enough because the body pump encodes (and so copies) a chunk before reading on. The
  * buffer goes back to a free list when the read ends or is closed, so that sending many small
  * messages does not allocate 64 KiB for each.
  */

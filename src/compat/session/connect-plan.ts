@@ -14,7 +14,7 @@ import { checkEhloName, formatAddressLiteral } from "../wire/address.js";
 import type { ConnectFlow } from "./connect-flow.js";
 import type { Reply } from "./session.js";
 
-/** What Connect decided before the first byte: where to connect and how to greet. */
+/** Connect's decisions before the first byte: where to connect and how to greet. */
 export interface ConnectPlan {
   host: string;
   port: number;
@@ -36,12 +36,12 @@ export interface ConnectPlan {
   afterHello?: (flow: ConnectFlow, reply: Reply) => void;
 }
 
-/** How Connect secures the connection, from INETSERVER.fSSL and ISF_SSLONSAMEPORT. */
+/** The TLS mode of Connect, from INETSERVER.fSSL and ISF_SSLONSAMEPORT. */
 export type TlsMode = "none" | "implicit" | "starttls" | "opportunistic";
 
 /**
- * The EHLO/HELO argument (RFC 5321 §4.1.4): a caller-chosen name, else this machine's name when
- * it is fully qualified, else the socket's local address as an address literal. OE sent the bare
+ * Choose the EHLO/HELO argument (RFC 5321 §4.1.4): a caller-chosen name, else this machine's
+ * name when it is fully qualified, else the socket's local address as an address literal. OE sent the bare
  * computer name, which servers that check HELO reject.
  */
 export function clientNameFor(
@@ -71,9 +71,9 @@ export interface ConnectRequest {
 
 /**
  * Decide how to connect. fSSL with ISF_SSLONSAMEPORT is STARTTLS (required), fSSL alone is
- * implicit TLS, ISF_SSLONSAMEPORT alone is STARTTLS when offered; port 0 means 465 for implicit
- * TLS and 25 otherwise. EHLO is sent when authentication, STARTTLS or a capability query needs
- * it, and may then fall back to HELO only when neither TLS nor AUTH depends on it.
+ * implicit TLS, and ISF_SSLONSAMEPORT alone is STARTTLS when offered. Port 0 means 465 for
+ * implicit TLS and 25 otherwise. EHLO is sent when authentication, STARTTLS or a capability
+ * query needs it, and it falls back to HELO only when neither TLS nor AUTH depends on it.
  */
 export function planConnect(request: ConnectRequest): ConnectPlan {
   const { server } = request;

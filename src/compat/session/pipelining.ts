@@ -16,7 +16,7 @@ export interface EnvelopeRejection {
   recipient: string | null;
 }
 
-/** What happens when the envelope's replies have all arrived, or a 421 ends the session. */
+/** The handlers for the end of the envelope: every reply arrived, or a 421 ended the session. */
 export interface EnvelopeOutcome {
   onComplete(rejection: EnvelopeRejection | null): void;
   on421(reply: Reply): void;
@@ -25,7 +25,7 @@ export interface EnvelopeOutcome {
 /**
  * Send MAIL and every RCPT without waiting between them (PIPELINING, RFC 2920), then read their
  * replies strictly in order. Each reply is still reported as its own SMTP_MAIL or SMTP_RCPT
- * response, so the callbacks look as they do without pipelining; only the OnCommand lines of
+ * response, so the callbacks look as they do without pipelining. Only the OnCommand lines of
  * the commands come first. Every reply is read before the outcome, so a later command never
  * consumes one of them.
  */

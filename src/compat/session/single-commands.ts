@@ -12,7 +12,7 @@ import { MIN_DOT_TIMEOUT_SECONDS } from "./deadline.js";
 import type { Reply, Session } from "./session.js";
 
 /**
- * The state check every command makes after its argument check: IXP_E_NOT_INIT,
+ * Check the state, as every command does after its argument check: IXP_E_NOT_INIT,
  * IXP_E_NOT_CONNECTED (not connected, Connect still under way, or closing) or IXP_E_BUSY, in
  * that order, or S_OK when the transport is ready.
  */
@@ -33,7 +33,7 @@ export function commandState(session: Session, initialized: boolean): HRESULT {
 }
 
 /**
- * The state check of the calls that belong after DATA's 354, SendDataStream and CommandDOT:
+ * Check the state for the calls that belong after DATA's 354, SendDataStream and CommandDOT:
  * IXP_E_INVALID_STATE outside data mode, IXP_E_BUSY while the body is still being sent.
  */
 export function dataState(session: Session, initialized: boolean): HRESULT {
@@ -45,7 +45,7 @@ export function dataState(session: Session, initialized: boolean): HRESULT {
   return session.busy ? IXP_E_BUSY : S_OK;
 }
 
-/** Write one command and report its reply; `beforeResponse` sees the reply before its callbacks. */
+/** Write one command and report its reply. `beforeResponse` receives the reply before its callbacks. */
 export function sendSingle(
   session: Session,
   command: SMTPCOMMAND,
@@ -87,7 +87,7 @@ export function sendQuit(session: Session): void {
   session.expectReply({ command: SMTP_QUIT, onReply: () => session.drop() });
 }
 
-/** After a reply to a single command: RFC 5321 §3.8 says a 421 closes the connection. */
+/** Close the connection after a 421 reply to a single command (RFC 5321 §3.8). */
 export function closeAfter421(session: Session, reply: Reply): void {
   if (reply.code === 421) {
     session.drop();
